@@ -1,0 +1,42 @@
+"""Turning tokenised sentences into the (ids, offsets) input of nn.EmbeddingBag."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from course_utils._validate import require_str_tokens, type_name
+from course_utils.data.vocab import Vocabulary
+
+
+def ids_and_offsets(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> tuple[torch.Tensor, torch.Tensor]:
+    """All sentences' word ids in one flat tensor, plus where each sentence starts.
+
+    Returns (ids [total words], offsets [N]), both torch.long: sentence i is
+    ids[offsets[i]:offsets[i+1]]. This is what nn.EmbeddingBag(ids, offsets) takes.
+    """
+    if not isinstance(vocab, Vocabulary):
+        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
+        raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
+    if len(sentences) == 0:
+        raise ValueError("sentences is empty: need at least one sentence")
+    ids: list[int] = []
+    offsets: list[int] = []
+    for i, sentence in enumerate(sentences):
+        offsets.append(len(ids))
+        ids.extend(vocab.encode(require_str_tokens(sentence, f"sentences[{i}]")))
+    return torch.tensor(ids, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
+
+
+def label_ids(labels: Sequence[str], label_names: Sequence[str]) -> torch.Tensor:
+    """Class index of each label (its position in `label_names`), as a torch.long tensor [N]."""
+    if isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise TypeError(f"labels must be a list of str, got {type_name(labels)}")
+    index = {name: i for i, name in enumerate(label_names)}
+    out = []
+    for i, label in enumerate(labels):
+        if label not in index:
+            raise ValueError(f"labels[{i}]={label!r} is not one of label_names {list(label_names)}")
+        out.append(index[label])
+    return torch.tensor(out, dtype=torch.long)

@@ -1,0 +1,50 @@
+"""Bag-of-words vectors: one count per vocabulary word."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from course_utils._validate import require_str_tokens, type_name
+from course_utils.data.vocab import Vocabulary
+
+
+def _require_vocab(vocab: object) -> Vocabulary:
+    if not isinstance(vocab, Vocabulary):
+        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+    return vocab
+
+
+def bow_vector(tokens: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
+    """Counts of each vocabulary word in `tokens`: a float32 tensor of shape [len(vocab)].
+
+    Unknown words are counted in the <unk> slot (index 0).
+    """
+    _require_vocab(vocab)
+    ids = torch.tensor(vocab.encode(tokens), dtype=torch.long)
+    return torch.bincount(ids, minlength=len(vocab)).to(torch.float32)
+
+
+def bow_matrix(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> torch.Tensor:
+    """Bag-of-words rows for many sentences at once: float32 tensor [N, len(vocab)].
+
+    Vectorised: all (row, word id) pairs are collected first, then added into
+    the matrix with one index_put_ call instead of a Python loop over words.
+    Identical to stacking bow_vector(s, vocab) for each sentence s.
+    """
+    _require_vocab(vocab)
+    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
+        raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
+    if len(sentences) == 0:
+        raise ValueError("sentences is empty: need at least one sentence")
+    ids: list[int] = []
+    lengths: list[int] = []
+    for i, sentence in enumerate(sentences):
+        encoded = vocab.encode(require_str_tokens(sentence, f"sentences[{i}]"))
+        ids.extend(encoded)
+        lengths.append(len(encoded))
+    rows = torch.repeat_interleave(torch.arange(len(sentences)), torch.tensor(lengths))
+    matrix = torch.zeros(len(sentences), len(vocab), dtype=torch.float32)
+    ones = torch.ones(len(ids), dtype=torch.float32)
+    matrix.index_put_((rows, torch.tensor(ids, dtype=torch.long)), ones, accumulate=True)
+    return matrix

@@ -1,0 +1,83 @@
+"""PlotWidget: controls + a plot + a one-line readout, safe for strict nbval.
+
+Why not `interact` or an `Output` widget? Their printed output reaches nbval as
+plain stdout, and it differs between a browser and a headless kernel. Here the
+plot is rendered to PNG bytes and put in an `ipywidgets.Image`, and the text in
+an `ipywidgets.HTML`, so creating the widget displays only the widget, whose
+plain-text repr is its control values (stable).
+
+A subclass defines:
+    controls()            -> dict of name -> ipywidgets control (slider, dropdown...)
+    compute(**values)     -> dict of data to draw (pure: unit-tested directly)
+    draw(fig, data)       -> update the figure (create artists once, then reuse them)
+    describe(data)        -> the one-line readout (plain text)
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+class PlotWidget(widgets.VBox):
+    """Base class of the course's widgets (see the module docstring)."""
+
+    figsize: tuple[float, float] = (5.0, 3.2)
+    dpi: int = 80
+
+    def __init__(self, **initial: Any) -> None:
+        """initial: starting values of some controls, by name (e.g. seed=3)."""
+        self.controls: dict[str, widgets.ValueWidget] = self.make_controls()
+        for name, value in initial.items():
+            if name not in self.controls:
+                raise ValueError(f"{name!r} is not a control of {type(self).__name__}; expected one of {sorted(self.controls)}")
+            self.controls[name].value = value
+        # A matplotlib Figure that pyplot does not know about: never shown inline by accident.
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self.image = widgets.Image(format="png")
+        self.readout = widgets.HTML()
+        self.data: dict[str, Any] = {}
+        self.updates = 0  # how many times the output was recomputed (tests and benchmarks read it)
+        super().__init__(children=[widgets.HBox(list(self.controls.values())), self.image, self.readout])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    # --- to override -------------------------------------------------------
+    def make_controls(self) -> dict[str, widgets.ValueWidget]:
+        raise NotImplementedError
+
+    def compute(self, **values: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def draw(self, figure: Figure, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def describe(self, data: dict[str, Any]) -> str:
+        return ""
+
+    # --- machinery ---------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, change: dict) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute the data from the controls and refresh the picture and readout."""
+        self.data = self.compute(**self.values())
+        self.draw(self.figure, self.data)
+        buffer = io.BytesIO()
+        self.figure.canvas.print_png(buffer)
+        self.image.value = buffer.getvalue()
+        self.readout.value = f"<code>{self.describe(self.data)}</code>"
+        self.updates += 1
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
+        return f"{type(self).__name__}({args})"
