@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
@@ -59,7 +60,7 @@ def fit(
     model: nn.Module,  # the network to train (its parameters must be in `optimizer`)
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],  # e.g. nn.CrossEntropyLoss()
     optimizer: torch.optim.Optimizer,  # e.g. torch.optim.SGD(model.parameters(), lr=0.1)
-    batches: Iterable[tuple[torch.Tensor, torch.Tensor]],  # (inputs, targets) pairs: a list or a DataLoader
+    batches: Iterable[tuple[Any, torch.Tensor]],  # (inputs, targets) pairs: a list or a DataLoader
     epochs: int,  # passes over `batches`
     *,
     record_grads: bool = True,  # keep each parameter's gradient norm at every step
@@ -70,6 +71,8 @@ def fit(
     Every step is the recipe from the lecture and the tutorial:
     1. clear old gradients, 2. forward pass, 3. loss, 4. backward pass, 5. update.
     Optimizers that need a closure (LBFGS) get one that runs steps 1-4.
+    `inputs` may be a tuple, e.g. (ids, offsets) for nn.EmbeddingBag: it is
+    passed as separate arguments, model(*inputs).
     A loss of inf or nan stops training with a NonFiniteLossError (a
     ValueError) naming the step and suggesting a smaller learning rate.
     """
@@ -107,7 +110,7 @@ def fit(
 
             def closure() -> torch.Tensor:
                 optimizer.zero_grad()  # Step 1. clear the gradients of the previous step
-                outputs = model(inputs)  # Step 2. forward pass
+                outputs = model(*inputs) if isinstance(inputs, tuple) else model(inputs)  # Step 2. forward pass
                 loss = loss_fn(outputs, targets)  # Step 3. compute the loss
                 _check_loss(loss, step, epoch, optimizer)
                 loss.backward()  # Step 4. backward pass: gradients of the loss

@@ -96,6 +96,17 @@ def test_works_with_a_dataloader():
     assert history.steps == 8
 
 
+def test_tuple_inputs_are_passed_as_separate_arguments():
+    from course_utils.models import EmbeddingBagClassifier
+
+    torch.manual_seed(0)
+    model = EmbeddingBagClassifier(6, 4, 2)
+    batch = ((torch.tensor([1, 2, 3, 4, 5]), torch.tensor([0, 2])), torch.tensor([0, 1]))
+    history = fit(model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.5), [batch], epochs=3)
+    assert history.steps == 3 and history.losses[-1] < history.losses[0]
+    assert set(history.grad_norms) == {"embedding.weight", "linear.weight", "linear.bias"}
+
+
 def test_progress_bar(capsys):
     model, batches = make_problem()
     fit(model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.5), batches, 2, progress=True)

@@ -11,6 +11,8 @@ A subclass defines:
     compute(**values)     -> dict of data to draw (pure: unit-tested directly)
     draw(fig, data)       -> update the figure (create artists once, then reuse them)
     describe(data)        -> the one-line readout (plain text)
+    example()             -> (classmethod) an instance with demonstration data, if the
+                             constructor needs arguments
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 
 class PlotWidget(widgets.VBox):
@@ -60,6 +63,14 @@ class PlotWidget(widgets.VBox):
     def describe(self, data: dict[str, Any]) -> str:
         return ""
 
+    @classmethod
+    def example(cls) -> "PlotWidget":
+        """An instance with demonstration data (benchmarks and browser tests build widgets this way).
+
+        Widgets whose constructor needs data (a model, word vectors) override this.
+        """
+        return cls()
+
     # --- machinery ---------------------------------------------------------
     def values(self) -> dict[str, Any]:
         """The current value of every control, by name."""
@@ -72,11 +83,26 @@ class PlotWidget(widgets.VBox):
         """Recompute the data from the controls and refresh the picture and readout."""
         self.data = self.compute(**self.values())
         self.draw(self.figure, self.data)
-        buffer = io.BytesIO()
-        self.figure.canvas.print_png(buffer)
-        self.image.value = buffer.getvalue()
+        self.image.value = self.render_png()
         self.readout.value = f"<code>{self.describe(self.data)}</code>"
         self.updates += 1
+
+    def render_png(self) -> bytes:
+        """The figure as PNG bytes, made for speed: a widget must answer a slider in milliseconds.
+
+        The constrained layout is computed on the first render only, then frozen
+        (recomputing it costs more than the drawing), and the PNG is written with
+        light compression.
+        """
+        canvas = self.figure.canvas
+        canvas.draw()
+        if self.figure.get_layout_engine() is not None:
+            self.figure.set_layout_engine("none")  # keep the positions found on the first render
+        width, height = canvas.get_width_height()
+        picture = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
 
     def __repr__(self) -> str:
         args = ", ".join(f"{name}={value!r}" for name, value in self.values().items())

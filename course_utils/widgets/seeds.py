@@ -25,6 +25,8 @@ class SeedWidget(PlotWidget):
     Move the seed away and back: the numbers come back exactly.
     """
 
+    bins = 30  # histogram bars over [-4, 4]
+
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
         return {
             "seed": widgets.IntSlider(value=1, min=0, max=20, description="seed"),
@@ -37,17 +39,18 @@ class SeedWidget(PlotWidget):
         return {"samples": samples, "identical": bool(torch.equal(samples, again)), "seed": seed}
 
     def draw(self, figure: Figure, data: dict[str, Any]) -> None:
-        if not figure.axes:
+        counts = torch.histc(data["samples"], bins=self.bins, min=-4, max=4)
+        if not figure.axes:  # first call: create the axes and the bars once
             ax = figure.add_subplot()
+            edges = torch.linspace(-4, 4, self.bins + 1)
+            self._bars = ax.bar(edges[:-1].tolist(), counts.tolist(), width=8 / self.bins, align="edge")
             ax.set_xlim(-4, 4)
             ax.set_xlabel("value")
             ax.set_ylabel("count")
         ax = figure.axes[0]
-        for patch in list(ax.patches):
-            patch.remove()
-        ax.hist(data["samples"].numpy(), bins=30, range=(-4, 4), color="tab:blue")
-        ax.relim()
-        ax.autoscale_view(scalex=False)
+        for bar, count in zip(self._bars, counts.tolist()):
+            bar.set_height(count)
+        ax.set_ylim(0, max(counts.max().item(), 1.0) * 1.1)
         ax.set_title(f"{len(data['samples'])} draws of torch.randn, seed {data['seed']}")
 
     def describe(self, data: dict[str, Any]) -> str:
