@@ -1,0 +1,84 @@
+"""Notebook 05: pick an optimizer and a learning rate, watch its path on a 2-D loss surface."""
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from course_utils.surfaces import GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, losses_along, trajectory
+from course_utils.widgets.base import PlotWidget
+
+
+STEPS = 60  # optimizer steps per trajectory
+LOSS_FLOOR = 1e-8  # the loss axis is logarithmic; smaller losses are drawn at this floor
+
+
+class OptimizerWidget(PlotWidget):
+    """Left: the contour of a loss surface and the optimizer's path. Right: the loss at each step.
+
+    The contour is drawn once per surface; moving the controls only updates the two lines.
+    """
+
+    figsize = (8.0, 3.2)
+
+    def make_controls(self) -> dict[str, widgets.ValueWidget]:
+        return {
+            "optimizer": widgets.Dropdown(options=list(OPTIMIZERS), value="SGD", description="optimizer"),
+            "lr": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=2, step=0.1, description="lr",
+                                         readout_format=".3g"),
+            "surface": widgets.Dropdown(options=list(SURFACES), value="elongated bowl", description="surface"),
+        }
+
+    def compute(self, optimizer: str, lr: float, surface: str) -> dict[str, Any]:
+        start = SURFACES[surface][1]
+        path = trajectory(optimizer, float(lr), STEPS, start, surface)
+        losses = losses_along(path, surface)
+        finite = torch.isfinite(losses)
+        diverged_at = None if bool(finite.all()) else int((~finite).nonzero()[0, 0])
+        return {"optimizer": optimizer, "lr": float(lr), "surface": surface, "path": path,
+                "losses": losses, "diverged_at": diverged_at}
+
+    def _draw_surface(self, figure: Figure, surface: str) -> None:
+        left, right = figure.axes
+        for artist in list(left.collections):  # the previous surface's contour, if any
+            artist.remove()
+        X, Y, Z = contour_grid(surface)
+        levels = np.logspace(-2, np.log10(float(Z.max())), 15)
+        left.contour(X.numpy(), Y.numpy(), Z.numpy(), levels=levels, cmap="viridis", linewidths=0.8)
+        x0, x1, y0, y1 = SURFACES[surface][2]
+        left.set_xlim(x0, x1)
+        left.set_ylim(y0, y1)
+        self._minimum.set_data([SURFACES[surface][3][0]], [SURFACES[surface][3][1]])
+        self._surface = surface
+
+    def draw(self, figure: Figure, data: dict[str, Any]) -> None:
+        if not figure.axes:
+            left, right = figure.subplots(1, 2)
+            left.set_xlabel("x")
+            left.set_ylabel("y")
+            (self._path,) = left.plot([], [], ".-", color="tab:red", markersize=3, linewidth=1)
+            (self._minimum,) = left.plot([], [], "*", color="black", markersize=10)
+            right.set_yscale("log")
+            right.set_xlim(0, STEPS)
+            right.set_ylim(LOSS_FLOOR, 1e4)
+            right.set_xlabel("step")
+            right.set_ylabel("loss")
+            (self._loss,) = right.plot([], [], color="tab:red")
+            self._surface = None
+        if data["surface"] != self._surface:
+            self._draw_surface(figure, data["surface"])
+        path = data["path"].numpy()
+        self._path.set_data(path[:, 0], path[:, 1])
+        losses = data["losses"].clamp(min=LOSS_FLOOR).numpy()
+        self._loss.set_data(np.arange(len(losses)), losses)
+        figure.axes[0].set_title(f"{data['optimizer']}, lr = {data['lr']:.3g}")
+
+    def describe(self, data: dict[str, Any]) -> str:
+        if data["diverged_at"] is not None:
+            return f"{data['optimizer']} with lr={data['lr']:.3g} diverged at step {data['diverged_at']}: try a smaller lr"
+        good = GOOD_LR[data["surface"]][data["optimizer"]]
+        return (f"{data['optimizer']} with lr={data['lr']:.3g}: loss {float(data['losses'][0]):.3f} -> "
+                f"{float(data['losses'][-1]):.4f} after {STEPS} steps (a good start for this optimizer: lr={good:g})")
