@@ -17,6 +17,7 @@ A subclass defines:
 from __future__ import annotations
 
 import io
+from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -84,7 +85,7 @@ class PlotWidget(widgets.VBox):
         self.data = self.compute(**self.values())
         self.draw(self.figure, self.data)
         self.image.value = self.render_png()
-        self.readout.value = f"<code>{self.describe(self.data)}</code>"
+        self.readout.value = f"<code>{escape(self.describe(self.data))}</code>"  # plain text, shown as HTML
         self.updates += 1
 
     def render_png(self) -> bytes:

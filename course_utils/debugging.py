@@ -1,0 +1,95 @@
+"""Broken training runs on purpose, to learn what their gradient pictures look like.
+
+The lecture's last hint is "plot gradients per variable". To read such a plot
+you need to have seen a few: `train_variant` trains a tiny network on synthetic
+data, either correctly or with one classic bug, and returns the same `History`
+as `course_utils.training.fit` (losses and per-parameter gradient norms).
+
+Bugs (BUGS):
+    "none"               the correct loop
+    "no zero_grad"       Step 1 forgotten: gradients of all past steps pile up
+    "saturated sigmoid"  a bad initialisation puts every hidden pre-activation
+                         near -10, where the sigmoid is flat (slope ~5e-5)
+A learning rate that is too large needs no special variant: pass a large `lr`.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from course_utils._validate import require_int, require_positive_float, type_name
+from course_utils.synthetic import make_linear_data
+from course_utils.training import History
+
+BUGS: tuple[str, ...] = ("none", "no zero_grad", "saturated sigmoid")
+SATURATION_BIAS = -10.0  # "saturated sigmoid" starts the hidden bias here: sigmoid(-10) = 4.5e-5, slope 4.5e-5
+
+
+def tiny_data(n: int = 64, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The task of `train_variant`: y = 2 x0 - x1 + 0.5 + noise, shapes X [n, 2], y [n, 1]."""
+    X, y = make_linear_data(n, torch.tensor([2.0, -1.0]), 0.5, noise=0.1, seed=seed)
+    return X, y.unsqueeze(1)
+
+
+def tiny_model(hidden: int = 8, saturated: bool = False, seed: int = 0) -> nn.Sequential:
+    """Linear(2, hidden) -> Sigmoid -> Linear(hidden, 1), initialised from `seed`.
+
+    saturated: start the hidden bias at SATURATION_BIAS, so every sigmoid
+               outputs ~0 and passes back almost no gradient
+    """
+    require_int(hidden, "hidden", minimum=1)
+    if not isinstance(saturated, bool):
+        raise TypeError(f"saturated must be True or False, got {type_name(saturated)}")
+    require_int(seed, "seed", minimum=0)
+    generator_state = torch.random.get_rng_state()
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(2, hidden), nn.Sigmoid(), nn.Linear(hidden, 1))
+    torch.random.set_rng_state(generator_state)  # leave the caller's random stream alone
+    if saturated:
+        with torch.no_grad():
+            model[0].bias.fill_(SATURATION_BIAS)
+    return model
+
+
+def train_variant(
+    bug: str = "none",  # one of BUGS
+    lr: float = 0.2,  # SGD learning rate
+    steps: int = 40,  # full-batch gradient steps
+    seed: int = 0,  # seeds the data and the initial weights
+) -> History:
+    """Train `tiny_model` on `tiny_data` with MSE and SGD, with the chosen bug.
+
+    Returns a History (losses, grad_norms per parameter) like `fit`. Unlike
+    `fit`, a loss that becomes inf or nan does not raise: training stops there,
+    so a diverging run can still be plotted (then `history.steps < steps`).
+    """
+    if bug not in BUGS:
+        raise ValueError(f"bug must be one of {BUGS}, got {bug!r}")
+    lr = require_positive_float(lr, "lr")
+    require_int(steps, "steps", minimum=1)
+    X, y = tiny_data(seed=seed)
+    model = tiny_model(saturated=bug == "saturated sigmoid", seed=seed)
+    loss_fn = nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    history = History(grad_norms={name: [] for name, _ in model.named_parameters()})
+    for _ in range(steps):
+        if bug != "no zero_grad":
+            optimizer.zero_grad()  # Step 1. clear old gradients (the bug skips this)
+        prediction = model(X)  # Step 2. forward pass
+        loss = loss_fn(prediction, y)  # Step 3. loss
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            break  # diverged: keep what we have
+        loss.backward()  # Step 4. backward pass
+        for name, p in model.named_parameters():
+            history.grad_norms[name].append(float(p.grad.norm()))
+        optimizer.step()  # Step 5. update
+        history.losses.append(value)
+    if history.losses:
+        history.epoch_losses.append(sum(history.losses) / len(history.losses))
+    return history
+
+
+__all__ = ["BUGS", "SATURATION_BIAS", "tiny_data", "tiny_model", "train_variant"]

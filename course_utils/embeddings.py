@@ -1,0 +1,168 @@
+"""Word vectors: train small CBOW embeddings, find nearest neighbours, project to 2-D.
+
+CBOW (continuous bag of words, Mikolov et al. 2013) predicts a word from the
+average of the embeddings of the words around it. Words that appear in similar
+contexts get similar vectors: the "pre-training" of the lecture's slide, done
+here in seconds on the course's small corpus.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from course_utils._validate import require_int, require_positive_float, require_str_tokens, require_tensor, type_name
+from course_utils.data.vocab import Vocabulary
+from course_utils.training import fit
+
+
+def _require_vocab(vocab: object) -> Vocabulary:
+    if not isinstance(vocab, Vocabulary):
+        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+    return vocab
+
+
+def cbow_pairs(sentences: Sequence[Sequence[str]], vocab: Vocabulary, window: int = 2) -> tuple[torch.Tensor, torch.Tensor]:
+    """(context, target) training pairs for CBOW: every word with up to `window` words on each side.
+
+    Returns (contexts [N, 2*window], targets [N]), both torch.long. Missing
+    neighbours (near the sentence ends) are padded with the <unk> id 0, which
+    CBOW ignores. Sentences of one word have no context and give no pair.
+    """
+    _require_vocab(vocab)
+    require_int(window, "window", minimum=1)
+    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
+        raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
+    pad = vocab.unk_id
+    contexts: list[list[int]] = []
+    targets: list[int] = []
+    for s, sentence in enumerate(sentences):
+        ids = vocab.encode(require_str_tokens(sentence, f"sentences[{s}]"))
+        for i, target in enumerate(ids):
+            left = ids[max(0, i - window) : i]
+            right = ids[i + 1 : i + 1 + window]
+            if not left and not right:
+                continue
+            contexts.append([pad] * (window - len(left)) + left + right + [pad] * (window - len(right)))
+            targets.append(target)
+    if not targets:
+        raise ValueError("sentences gave no (context, target) pair: need a sentence of at least two words")
+    return torch.tensor(contexts, dtype=torch.long), torch.tensor(targets, dtype=torch.long)
+
+
+class CBOW(nn.Module):
+    """Average the context words' embeddings, then score every word of the vocabulary.
+
+    vocab_size, dim: size of the embedding table [vocab_size, dim]
+    pad_id:          the id used for padding (its vector stays zero and is left out of the average)
+    forward(contexts [N, C]) -> logits [N, vocab_size] (use nn.CrossEntropyLoss with the targets)
+    """
+
+    def __init__(self, vocab_size: int, dim: int, pad_id: int = 0) -> None:
+        super().__init__()
+        require_int(vocab_size, "vocab_size", minimum=2)
+        require_int(dim, "dim", minimum=1)
+        require_int(pad_id, "pad_id", minimum=0)
+        self.pad_id = pad_id
+        self.embedding = nn.Embedding(vocab_size, dim, padding_idx=pad_id)
+        self.output = nn.Linear(dim, vocab_size)
+
+    def forward(self, contexts: torch.Tensor) -> torch.Tensor:
+        require_tensor(contexts, "contexts", ndim=2)
+        if contexts.is_floating_point():
+            raise TypeError(f"contexts must hold word ids (torch.long), got dtype {contexts.dtype}")
+        vectors = self.embedding(contexts)  # [N, C, dim]; pad rows are zero
+        counts = (contexts != self.pad_id).sum(dim=1, keepdim=True).clamp(min=1)  # [N, 1]
+        return self.output(vectors.sum(dim=1) / counts)  # mean of the real context words
+
+
+def train_cbow(
+    sentences: Sequence[Sequence[str]],  # tokenised training sentences
+    vocab: Vocabulary,  # gives the word ids (and the rows of the result)
+    dim: int = 24,  # size of each word vector
+    window: int = 2,  # context words on each side
+    epochs: int = 3,
+    lr: float = 0.01,  # Adam's learning rate
+    batch_size: int = 64,
+    seed: int = 0,  # seeds the initial vectors and the shuffling
+) -> tuple[torch.Tensor, list[float]]:
+    """Train CBOW and return (vectors [len(vocab), dim], mean loss of each epoch).
+
+    The global random state is left as it was.
+    """
+    require_int(dim, "dim", minimum=1)
+    require_int(epochs, "epochs", minimum=1)
+    require_int(batch_size, "batch_size", minimum=1)
+    require_int(seed, "seed", minimum=0)
+    lr = require_positive_float(lr, "lr")
+    contexts, targets = cbow_pairs(sentences, vocab, window)
+    state = torch.random.get_rng_state()
+    try:
+        torch.manual_seed(seed)
+        model = CBOW(len(vocab), dim, pad_id=vocab.unk_id)
+        loader = DataLoader(TensorDataset(contexts, targets), batch_size=batch_size, shuffle=True,
+                            num_workers=0, generator=torch.Generator().manual_seed(seed))
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        history = fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs, record_grads=False)
+    finally:
+        torch.random.set_rng_state(state)
+    return model.embedding.weight.detach().clone(), history.epoch_losses
+
+
+def cosine_similarities(vectors: torch.Tensor, query: torch.Tensor) -> torch.Tensor:
+    """Cosine similarity of `query` [d] with every row of `vectors` [V, d] -> [V] (0 for zero rows)."""
+    require_tensor(vectors, "vectors", floating=True, ndim=2)
+    require_tensor(query, "query", floating=True, ndim=1)
+    if query.shape[0] != vectors.shape[1]:
+        raise ValueError(f"query must have {vectors.shape[1]} entries, got {query.shape[0]}")
+    norms = vectors.norm(dim=1) * query.norm()
+    return (vectors @ query) / norms.clamp(min=1e-12)
+
+
+def nearest_neighbours(vectors: torch.Tensor, vocab: Vocabulary, word: str, k: int = 5) -> list[tuple[str, float]]:
+    """The k words whose vectors have the largest cosine similarity with `word`'s vector.
+
+    vectors: [len(vocab), d], row i is the vector of word id i
+    Returns [(word, cosine), ...], most similar first; the word itself and <unk> are left out.
+    """
+    _require_vocab(vocab)
+    require_tensor(vectors, "vectors", floating=True, ndim=2)
+    if vectors.shape[0] != len(vocab):
+        raise ValueError(f"vectors must have one row per word ({len(vocab)}), got {vectors.shape[0]}")
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a str, got {type_name(word)}")
+    if word not in vocab or word == list(vocab)[vocab.unk_id]:
+        raise ValueError(f"word={word!r} is not in the vocabulary")
+    require_int(k, "k", minimum=1)
+    if k > len(vocab) - 2:
+        raise ValueError(f"k={k} is too large: there are only {len(vocab) - 2} other words")
+    similarities = cosine_similarities(vectors.detach(), vectors[vocab[word]].detach()).clone()
+    similarities[vocab[word]] = -float("inf")
+    similarities[vocab.unk_id] = -float("inf")
+    top = similarities.topk(k)
+    words = vocab.decode(top.indices.tolist())
+    return [(w, float(s)) for w, s in zip(words, top.values)]
+
+
+def project_2d(vectors: torch.Tensor) -> torch.Tensor:
+    """PCA to two dimensions: [V, d] -> [V, 2], along the two directions of largest variance.
+
+    Computed with an exact SVD (no randomness). An SVD's signs are arbitrary, so
+    each axis is flipped to make its largest-magnitude coordinate positive: the
+    same vectors always give the same picture.
+    """
+    require_tensor(vectors, "vectors", floating=True, ndim=2)
+    if vectors.shape[0] < 2 or vectors.shape[1] < 2:
+        raise ValueError(f"vectors must have at least 2 rows and 2 columns, got shape {tuple(vectors.shape)}")
+    centred = vectors.detach().double() - vectors.detach().double().mean(dim=0)
+    _, _, vh = torch.linalg.svd(centred, full_matrices=False)
+    points = centred @ vh[:2].T  # [V, 2]
+    biggest = points.abs().argmax(dim=0)
+    signs = torch.sign(points[biggest, torch.arange(2)])
+    signs[signs == 0] = 1.0
+    return (points * signs).to(vectors.dtype)
+
+
+__all__ = ["CBOW", "cbow_pairs", "cosine_similarities", "nearest_neighbours", "project_2d", "train_cbow"]

@@ -1,0 +1,111 @@
+"""Notebook 08: classify your own sentence with a trained bag-of-words model."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+from torch import nn
+
+from course_utils._validate import type_name
+from course_utils.bow_pipeline import predict_proba
+from course_utils.data import Vocabulary, tokenize
+from course_utils.widgets.base import PlotWidget
+
+# Sentences to try from the drop-down (none of them is in the corpus).
+EXAMPLES = (
+    "I would like a cup of coffee",
+    "Me gustaría un café con leche",
+    "Eu gostaria de um café com leite",
+    "Vorrei un caffè con latte",
+    "La casa es muy bonita",
+    "Pizza and pasta are Italian food",
+)
+
+
+class ClassifyWidget(PlotWidget):
+    """Type a sentence (press Enter): bars show the model's probability for each language.
+
+    model:  a trained classifier from course_utils.bow_pipeline
+            (bag-of-words nn.Linear or EmbeddingBagClassifier)
+    vocab:  the Vocabulary it was trained with
+    labels: the label names, in class-index order
+    The readout names the prediction and the words the model never saw (they count as <unk>).
+    """
+
+    def __init__(self, model: nn.Module, vocab: Vocabulary, labels: Sequence[str], **initial: Any) -> None:
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be a trained torch.nn.Module, got {type_name(model)}")
+        if not isinstance(vocab, Vocabulary):
+            raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+        if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) < 2:
+            raise TypeError(f"labels must be a list of at least 2 label names, got {labels!r}")
+        # Stored before super().__init__(), which computes and draws the first picture.
+        self.model, self.vocab, self.labels = model, vocab, tuple(labels)
+        super().__init__(**initial)
+        # The drop-down only fills in the text box; the text box drives the picture.
+        self.examples = widgets.Dropdown(options=[("examples…", "")] + [(s, s) for s in EXAMPLES], value="")
+        self.examples.observe(self._use_example, names="value")
+        self.children = (widgets.HBox([self.controls["sentence"], self.examples]), self.image, self.readout)
+
+    @classmethod
+    def example(cls) -> "ClassifyWidget":
+        """A BoW model trained for 3 epochs on the course corpus (about a second)."""
+        from course_utils.bow_pipeline import train_bow_classifier
+        from course_utils.data import LANGID_LABELS, load_langid
+
+        sentences, labels = load_langid("train")
+        vocab = Vocabulary.build(sentences)
+        model, _ = train_bow_classifier(sentences, labels, vocab=vocab, epochs=3)
+        return cls(model, vocab, LANGID_LABELS)
+
+    def _use_example(self, change: dict) -> None:
+        if change["new"]:
+            self.controls["sentence"].value = change["new"]
+
+    def make_controls(self) -> dict[str, widgets.ValueWidget]:
+        return {
+            "sentence": widgets.Text(
+                value="No creo que sea una mala idea",
+                description="sentence",
+                continuous_update=False,  # recompute on Enter / leaving the box, not on every key
+                layout=widgets.Layout(width="24em"),
+            )
+        }
+
+    def compute(self, sentence: str) -> dict[str, Any]:
+        """Tokens, unknown words and each label's probability (pure: no widget state is changed)."""
+        if not isinstance(sentence, str):
+            raise TypeError(f"sentence must be a str, got {type_name(sentence)}")
+        tokens = tokenize(sentence)
+        unknown = [w for w in tokens if w not in self.vocab]
+        if not tokens:  # nothing to go on: every language is equally likely
+            probs = [1.0 / len(self.labels)] * len(self.labels)
+            prediction = None
+        else:
+            probs = predict_proba(self.model, [tokens], self.vocab)[0].tolist()
+            prediction = self.labels[max(range(len(probs)), key=probs.__getitem__)]
+        return {"tokens": tokens, "unknown": unknown, "probs": probs, "prediction": prediction, "labels": self.labels}
+
+    def draw(self, figure: Figure, data: dict[str, Any]) -> None:
+        if not figure.axes:
+            ax = figure.add_subplot()
+            ax.barh(range(len(data["labels"])), data["probs"], color="tab:blue")
+            ax.set_yticks(range(len(data["labels"])), data["labels"])
+            ax.invert_yaxis()
+            ax.set_xlim(0, 1)
+            ax.set_xlabel("probability")
+        ax = figure.axes[0]
+        best = max(range(len(data["probs"])), key=data["probs"].__getitem__)
+        for i, (bar, p) in enumerate(zip(ax.patches, data["probs"])):
+            bar.set_width(p)
+            bar.set_color("tab:orange" if data["prediction"] is not None and i == best else "tab:blue")
+        ax.set_title("Which language is it?")
+
+    def describe(self, data: dict[str, Any]) -> str:
+        if data["prediction"] is None:
+            return "type a sentence and press Enter"
+        best = max(data["probs"])
+        unknown = ", ".join(data["unknown"]) or "none"
+        return f"prediction: {data['prediction']} ({best:.0%}) | words never seen in training (<unk>): {unknown}"

@@ -1,0 +1,102 @@
+"""Notebook 07: the nearest neighbours of a word, on a 2-D map of the word vectors."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import torch
+from matplotlib.figure import Figure
+
+from course_utils._validate import require_tensor, type_name
+from course_utils.data.vocab import Vocabulary
+from course_utils.embeddings import nearest_neighbours, project_2d
+from course_utils.widgets.base import PlotWidget
+
+MAX_K = 10
+
+
+class NeighboursWidget(PlotWidget):
+    """Pick a word and k: its k nearest neighbours (cosine similarity) light up on a PCA map.
+
+    vectors: [len(vocab), d] word vectors
+    vocab:   the Vocabulary whose ids index the rows of `vectors`
+    words:   the words offered in the drop-down (default: the first 30 words of vocab)
+    The grey points are the first `background` words of the vocabulary (the most
+    frequent ones come first in a first-seen vocabulary of a corpus).
+    """
+
+    figsize = (5.6, 4.0)
+
+    def __init__(self, vectors: torch.Tensor, vocab: Vocabulary, words: Sequence[str] | None = None,
+                 background: int = 300, **initial: Any) -> None:
+        require_tensor(vectors, "vectors", floating=True, ndim=2)
+        if not isinstance(vocab, Vocabulary):
+            raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+        if vectors.shape[0] != len(vocab):
+            raise ValueError(f"vectors must have one row per word ({len(vocab)}), got {vectors.shape[0]}")
+        all_words = list(vocab)[1:]  # without <unk>
+        words = list(words) if words is not None else all_words[:30]
+        if not words:
+            raise ValueError("words is empty: offer at least one word")
+        for word in words:
+            if word not in vocab or word == list(vocab)[0]:
+                raise ValueError(f"words contains {word!r}, which is not in the vocabulary")
+        self.vectors, self.vocab, self.words = vectors.detach(), vocab, words
+        self.points = project_2d(self.vectors)  # computed once: the map does not change
+        self.background = list(range(1, min(background + 1, len(vocab))))
+        super().__init__(**initial)
+
+    @classmethod
+    def example(cls) -> "NeighboursWidget":
+        """CBOW vectors trained briefly on the course corpus (a second or two), as in notebook 07."""
+        from course_utils.data import load_langid
+        from course_utils.embeddings import train_cbow
+
+        sentences, _ = load_langid("train")
+        vocab = Vocabulary.build(sentences, min_count=3)
+        vectors, _ = train_cbow(sentences, vocab, dim=16, window=2, epochs=2, lr=0.02)
+        return cls(vectors, vocab, words=["the", "não", "que", "il", "casa"])
+
+    def make_controls(self) -> dict[str, widgets.ValueWidget]:
+        return {
+            "word": widgets.Dropdown(options=self.words, value=self.words[0], description="word"),
+            "k": widgets.IntSlider(value=5, min=1, max=MAX_K, description="k"),
+        }
+
+    def compute(self, word: str, k: int) -> dict[str, Any]:
+        neighbours = nearest_neighbours(self.vectors, self.vocab, word, k)
+        ids = [self.vocab[w] for w, _ in neighbours]
+        return {"word": word, "neighbours": neighbours, "query_point": self.points[self.vocab[word]],
+                "neighbour_points": self.points[ids]}
+
+    def draw(self, figure: Figure, data: dict[str, Any]) -> None:
+        if not figure.axes:
+            figure.set_layout_engine("none")  # constrained layout re-solves on every render: too slow here
+            ax = figure.add_axes((0.12, 0.12, 0.84, 0.8))
+            ax.scatter(*self.points[self.background].numpy().T, s=6, color="0.8")
+            self._neighbours = ax.scatter([], [], s=30, color="tab:red", label="neighbours")
+            self._query = ax.scatter([], [], s=60, color="black", marker="*", label="word")
+            self._labels = [ax.text(0, 0, "", fontsize=8, color="tab:red") for _ in range(MAX_K)]
+            self._query_label = ax.text(0, 0, "", fontsize=10, weight="bold")
+            ax.set_xlabel("PCA axis 1")
+            ax.set_ylabel("PCA axis 2")
+            ax.legend(loc="lower right", fontsize=8)
+        ax = figure.axes[0]
+        near = data["neighbour_points"].numpy()
+        self._neighbours.set_offsets(near)
+        query = data["query_point"].numpy()
+        self._query.set_offsets(query.reshape(1, 2))
+        self._query_label.set_position(tuple(query))
+        self._query_label.set_text(data["word"])
+        for i, label in enumerate(self._labels):
+            if i < len(near):
+                label.set_position(tuple(near[i]))
+                label.set_text(data["neighbours"][i][0])
+            else:
+                label.set_text("")
+        ax.set_title(f"nearest neighbours of {data['word']!r}")
+
+    def describe(self, data: dict[str, Any]) -> str:
+        listed = ", ".join(f"{w} ({s:.2f})" for w, s in data["neighbours"])
+        return f"{data['word']}: {listed}"

@@ -1,0 +1,79 @@
+import math
+
+import pytest
+import torch
+
+from course_utils.debugging import BUGS, SATURATION_BIAS, tiny_data, tiny_model, train_variant
+from course_utils.training import History, fit
+
+
+def test_healthy_run_matches_fit_exactly():
+    """train_variant("none") is the same numbered-step loop as course_utils.training.fit."""
+    history = train_variant("none", lr=0.2, steps=15)
+    X, y = tiny_data()
+    model = tiny_model()
+    reference = fit(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.2), [(X, y)], epochs=15)
+    assert isinstance(history, History) and history.steps == 15
+    assert history.losses == pytest.approx(reference.losses, rel=1e-6)
+    for name in reference.grad_norms:
+        assert history.grad_norms[name] == pytest.approx(reference.grad_norms[name], rel=1e-5)
+    assert history.losses[-1] < 0.5 * history.losses[0]
+
+
+def test_forgotten_zero_grad_accumulates_gradients():
+    healthy, broken = train_variant("none", steps=40), train_variant("no zero_grad", steps=40)
+    assert broken.losses[0] == healthy.losses[0]  # the first step is the same...
+    assert broken.grad_norms["0.weight"][1] != healthy.grad_norms["0.weight"][1]  # ...then old gradients pile up
+    assert broken.grad_norms["0.weight"][-1] > 10 * healthy.grad_norms["0.weight"][-1]
+
+
+def test_saturated_sigmoid_starves_the_hidden_layer():
+    model = tiny_model(saturated=True)
+    assert torch.all(model[0].bias == SATURATION_BIAS)
+    history = train_variant("saturated sigmoid", steps=40)
+    assert max(history.grad_norms["0.weight"]) < 1e-3
+    assert history.grad_norms["2.bias"][0] > 1e3 * history.grad_norms["0.weight"][0]
+    assert history.losses[-1] > 0.8 * history.losses[0]  # stuck: barely learns
+
+
+def test_too_large_learning_rate_stops_early_without_raising():
+    history = train_variant("none", lr=5.0, steps=40)
+    assert 1 < history.steps < 40
+    assert all(math.isfinite(v) for v in history.losses)
+    assert history.losses[-1] > 1e6 * history.losses[0]
+    assert all(len(norms) == history.steps for norms in history.grad_norms.values())
+
+
+def test_tiny_model_leaves_the_global_rng_alone_and_is_seeded():
+    torch.manual_seed(0)
+    expected = torch.randn(3)
+    torch.manual_seed(0)
+    a, b = tiny_model(seed=1), tiny_model(seed=1)
+    assert torch.equal(torch.randn(3), expected)
+    assert torch.equal(a[0].weight, b[0].weight) and not torch.equal(a[0].weight, tiny_model(seed=2)[0].weight)
+
+
+def test_tiny_data_shapes():
+    X, y = tiny_data(10)
+    assert X.shape == (10, 2) and y.shape == (10, 1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [({"bug": "typo"}, ValueError, "bug must be one of"), ({"lr": 0.0}, ValueError, "lr"),
+     ({"lr": "big"}, TypeError, "lr"), ({"steps": 0}, ValueError, "steps")],
+)
+def test_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        train_variant(**kwargs)
+
+
+def test_tiny_model_bad_arguments():
+    with pytest.raises(ValueError, match="hidden"):
+        tiny_model(hidden=0)
+    with pytest.raises(TypeError, match="saturated"):
+        tiny_model(saturated=1)
+
+
+def test_bugs_lists_the_variants():
+    assert BUGS[0] == "none" and len(BUGS) == len(set(BUGS)) == 3
