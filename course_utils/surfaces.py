@@ -104,8 +104,13 @@ def trajectory(
 
     path = torch.full((steps + 1, 2), math.nan, dtype=torch.float64)
     path[0] = point.detach()
+    needs_closure = isinstance(optimizer, torch.optim.LBFGS)
     for k in range(1, steps + 1):
-        optimizer.step(closure) if isinstance(optimizer, torch.optim.LBFGS) else (closure(), optimizer.step())
+        if needs_closure:
+            optimizer.step(closure)  # LBFGS evaluates the loss itself, several times per step
+        else:
+            closure()
+            optimizer.step()
         now = point.detach()
         if not bool(torch.isfinite(now).all()) or float(now.abs().max()) > DIVERGED:
             break

@@ -45,3 +45,16 @@ def test_control_values_text_and_bad_input():
     assert control_values(widgets.Text(value="hi"))[-1] == "hi"
     with pytest.raises(TypeError, match="control must be an ipywidgets control"):
         control_values(3)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=[c.__name__ for c in CLASSES])
+def test_fast_updates_draw_the_same_picture_as_a_full_render(cls):
+    """Frozen layouts and cached backgrounds (PlotWidget.render_png) must not change the picture."""
+    w = cls.example()
+    for control in w.controls.values():
+        control.value = control_values(control)[0]
+    fast = bytes(w.image.value)
+    w._background = None  # forget the cached background: the next render draws everything
+    w.update()
+    assert bytes(w.image.value) == fast
+    w.close()

@@ -13,6 +13,11 @@ A subclass defines:
     describe(data)        -> the one-line readout (plain text)
     example()             -> (classmethod) an instance with demonstration data, if the
                              constructor needs arguments
+
+Speed (a slider must answer in milliseconds): artists that change on every update can be
+created with `animated=True`. The rest of the figure (axes, ticks, contours, legends) is then
+rendered once and reused, and only the animated artists are drawn on top of it. Override
+`background_key(data)` when the static part depends on the data (e.g. the chosen surface).
 """
 from __future__ import annotations
 
@@ -45,6 +50,8 @@ class PlotWidget(widgets.VBox):
         self.image = widgets.Image(format="png")
         self.readout = widgets.HTML()
         self.data: dict[str, Any] = {}
+        self._background: Any = None  # the rendered static part of the figure (see render_png)
+        self._background_key: Any = None
         self.updates = 0  # how many times the output was recomputed (tests and benchmarks read it)
         super().__init__(children=[widgets.HBox(list(self.controls.values())), self.image, self.readout])
         for control in self.controls.values():
@@ -63,6 +70,10 @@ class PlotWidget(widgets.VBox):
 
     def describe(self, data: dict[str, Any]) -> str:
         return ""
+
+    def background_key(self, data: dict[str, Any]) -> Any:
+        """What the static (non-animated) part of the picture depends on; it is re-rendered when this changes."""
+        return None
 
     @classmethod
     def example(cls) -> "PlotWidget":
@@ -91,12 +102,25 @@ class PlotWidget(widgets.VBox):
     def render_png(self) -> bytes:
         """The figure as PNG bytes, made for speed: a widget must answer a slider in milliseconds.
 
-        The constrained layout is computed on the first render only, then frozen
-        (recomputing it costs more than the drawing), and the PNG is written with
-        light compression.
+        - The constrained layout is computed on the first render only, then frozen
+          (recomputing it costs more than the drawing).
+        - If some artists are animated, the static rest is rendered once (again only when
+          background_key changes) and the animated artists are drawn over a copy of it.
+        - The PNG is written with light compression.
         """
         canvas = self.figure.canvas
-        canvas.draw()
+        animated = self.figure.findobj(lambda artist: artist.get_animated())
+        if not animated:
+            canvas.draw()
+        else:
+            key = self.background_key(self.data)
+            if self._background is None or key != self._background_key:
+                canvas.draw()  # draws everything except the animated artists
+                self._background, self._background_key = canvas.copy_from_bbox(self.figure.bbox), key
+            else:
+                canvas.restore_region(self._background)
+            for artist in animated:
+                self.figure.draw_artist(artist)
         if self.figure.get_layout_engine() is not None:
             self.figure.set_layout_engine("none")  # keep the positions found on the first render
         width, height = canvas.get_width_height()

@@ -12,6 +12,8 @@ from course_utils.widgets.base import PlotWidget
 
 STEPS = 40  # gradient steps per run: a few dozen keeps one update well under 50 ms
 FLOOR = 1e-12  # values are clipped here so that a zero can be drawn on a log axis
+LOSS_RANGE = (1e-2, 1e3)  # fixed axes: a diverging loss leaves through the top
+GRAD_RANGE = (1e-9, 1e3)  # vanishing gradients leave through the bottom
 
 
 class GradNormWidget(PlotWidget):
@@ -42,28 +44,29 @@ class GradNormWidget(PlotWidget):
 
     def draw(self, figure: Figure, data: dict[str, Any]) -> None:
         if not figure.axes:
-            figure.set_layout_engine("none")  # constrained layout re-solves on every render: too slow here
+            figure.set_layout_engine("none")  # the axes are placed by hand, once
             loss_ax, grad_ax = figure.subplots(
                 1, 2, gridspec_kw={"left": 0.08, "right": 0.98, "bottom": 0.18, "top": 0.9, "wspace": 0.25})
+            loss_ax.set_ylim(*LOSS_RANGE)
+            grad_ax.set_ylim(*GRAD_RANGE)
             for ax in (loss_ax, grad_ax):
                 ax.set_yscale("log")
                 ax.set_xlim(0, STEPS + 1)
                 ax.set_xlabel("step")
                 ax.grid(True, alpha=0.3)
-            loss_ax.set_title("training loss")
             grad_ax.set_title("gradient norm per parameter")
-            (self._loss_line,) = loss_ax.plot([], [], color="tab:blue")
-            self._grad_lines = {name: grad_ax.plot([], [], label=name)[0] for name in data["grad_norms"]}
-            grad_ax.legend(fontsize=7, loc="lower left")
+            # animated: redrawn on every update over the cached axes (see PlotWidget.render_png)
+            (self._loss_line,) = loss_ax.plot([], [], color="tab:blue", animated=True)
+            self._grad_lines = {name: grad_ax.plot([], [], label=name, animated=True)[0] for name in data["grad_norms"]}
+            legend = grad_ax.legend(handles=list(self._grad_lines.values()), fontsize=7, loc="lower left")
+            legend.set_animated(True)  # drawn after (over) the animated lines
+            loss_ax.title.set_animated(True)
         loss_ax, grad_ax = figure.axes
         steps = np.arange(1, len(data["losses"]) + 1)
         self._loss_line.set_data(steps, np.clip(data["losses"], FLOOR, None))
         for name, line in self._grad_lines.items():
             norms = data["grad_norms"][name]
             line.set_data(np.arange(1, len(norms) + 1), np.clip(norms, FLOOR, None))
-        for ax in (loss_ax, grad_ax):
-            ax.relim()
-            ax.autoscale_view(scalex=False)
         loss_ax.set_title("training loss" + ("  (diverged!)" if data["diverged"] else ""))
 
     def describe(self, data: dict[str, Any]) -> str:

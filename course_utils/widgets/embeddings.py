@@ -72,13 +72,15 @@ class NeighboursWidget(PlotWidget):
 
     def draw(self, figure: Figure, data: dict[str, Any]) -> None:
         if not figure.axes:
-            figure.set_layout_engine("none")  # constrained layout re-solves on every render: too slow here
+            figure.set_layout_engine("none")  # the axes are placed by hand, once
             ax = figure.add_axes((0.12, 0.12, 0.84, 0.8))
             ax.scatter(*self.points[self.background].numpy().T, s=6, color="0.8")
-            self._neighbours = ax.scatter([], [], s=30, color="tab:red", label="neighbours")
-            self._query = ax.scatter([], [], s=60, color="black", marker="*", label="word")
-            self._labels = [ax.text(0, 0, "", fontsize=8, color="tab:red") for _ in range(MAX_K)]
-            self._query_label = ax.text(0, 0, "", fontsize=10, weight="bold")
+            # animated: redrawn on every update over the cached background (see PlotWidget.render_png)
+            self._neighbours = ax.scatter([], [], s=30, color="tab:red", label="neighbours", animated=True)
+            self._query = ax.scatter([], [], s=60, color="black", marker="*", label="word", animated=True)
+            self._labels = [ax.text(0, 0, "", fontsize=8, color="tab:red", animated=True) for _ in range(MAX_K)]
+            self._query_label = ax.text(0, 0, "", fontsize=10, weight="bold", animated=True)
+            ax.title.set_animated(True)
             ax.set_xlabel("PCA axis 1")
             ax.set_ylabel("PCA axis 2")
             ax.legend(loc="lower right", fontsize=8)

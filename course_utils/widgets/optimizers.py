@@ -59,14 +59,16 @@ class OptimizerWidget(PlotWidget):
             left, right = figure.subplots(1, 2)
             left.set_xlabel("x")
             left.set_ylabel("y")
-            (self._path,) = left.plot([], [], ".-", color="tab:red", markersize=3, linewidth=1)
+            # animated: redrawn on every update over the cached contour (see PlotWidget.render_png)
+            (self._path,) = left.plot([], [], ".-", color="tab:red", markersize=3, linewidth=1, animated=True)
             (self._minimum,) = left.plot([], [], "*", color="black", markersize=10)
             right.set_yscale("log")
             right.set_xlim(0, STEPS)
             right.set_ylim(LOSS_FLOOR, 1e4)
             right.set_xlabel("step")
             right.set_ylabel("loss")
-            (self._loss,) = right.plot([], [], color="tab:red")
+            (self._loss,) = right.plot([], [], color="tab:red", animated=True)
+            left.title.set_animated(True)
             self._surface = None
         if data["surface"] != self._surface:
             self._draw_surface(figure, data["surface"])
@@ -75,6 +77,9 @@ class OptimizerWidget(PlotWidget):
         losses = data["losses"].clamp(min=LOSS_FLOOR).numpy()
         self._loss.set_data(np.arange(len(losses)), losses)
         figure.axes[0].set_title(f"{data['optimizer']}, lr = {data['lr']:.3g}")
+
+    def background_key(self, data: dict[str, Any]) -> Any:
+        return data["surface"]  # the contour is the static part
 
     def describe(self, data: dict[str, Any]) -> str:
         if data["diverged_at"] is not None:
