@@ -106,9 +106,33 @@ def test_bow_matrix_equals_stacked_vectors(sentences):
     assert torch.equal(matrix, torch.stack([bow_vector(s, vocab) for s in sentences]))
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(words, max_size=8), min_size=1, max_size=6))
+def test_sparse_bow_matrix_has_the_same_values(sentences):
+    vocab = Vocabulary.build([["a", "b", "c", "d"]])
+    sparse = bow_matrix(sentences, vocab, sparse=True)
+    assert sparse.layout == torch.sparse_coo and sparse.is_coalesced()
+    assert torch.equal(sparse.to_dense(), bow_matrix(sentences, vocab))
+
+
+def test_linear_on_sparse_rows_matches_dense_rows_and_gradients():
+    vocab = Vocabulary.build(TUTORIAL)
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(len(vocab), 2)
+    dense_out = linear(bow_matrix(TUTORIAL, vocab))
+    dense_out.sum().backward()
+    dense_grad = linear.weight.grad.clone()
+    linear.weight.grad = None
+    sparse_out = linear(bow_matrix(TUTORIAL, vocab, sparse=True))
+    sparse_out.sum().backward()
+    torch.testing.assert_close(sparse_out, dense_out)
+    torch.testing.assert_close(linear.weight.grad, dense_grad)
+
+
 @pytest.mark.parametrize(
     "call, error, match",
     [
+        (lambda v: bow_matrix([["me"]], v, sparse="yes"), TypeError, "sparse must be True or False"),
         (lambda v: bow_vector(["a"], {"a": 0}), TypeError, "vocab must be a course_utils.data.Vocabulary"),
         (lambda v: bow_vector("me gusta", v), TypeError, "tokens must be a list"),
         (lambda v: bow_matrix([], v), ValueError, "sentences is empty"),

@@ -25,13 +25,19 @@ def bow_vector(tokens: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
     return torch.bincount(ids, minlength=len(vocab)).to(torch.float32)
 
 
-def bow_matrix(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> torch.Tensor:
+def bow_matrix(sentences: Sequence[Sequence[str]], vocab: Vocabulary, *, sparse: bool = False) -> torch.Tensor:
     """Bag-of-words rows for many sentences at once: float32 tensor [N, len(vocab)].
 
     Vectorised: all (row, word id) pairs are collected first, then added into
     the matrix with one index_put_ call instead of a Python loop over words.
     Identical to stacking bow_vector(s, vocab) for each sentence s.
+
+    sparse: return a sparse COO tensor instead (same values). A sentence uses a
+            handful of a vocabulary's thousands of words, so nn.Linear on sparse
+            rows skips almost all of the multiply-adds.
     """
+    if not isinstance(sparse, bool):
+        raise TypeError(f"sparse must be True or False, got {type_name(sparse)}")
     _require_vocab(vocab)
     if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
         raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
@@ -44,7 +50,12 @@ def bow_matrix(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> torch.T
         ids.extend(encoded)
         lengths.append(len(encoded))
     rows = torch.repeat_interleave(torch.arange(len(sentences)), torch.tensor(lengths))
-    matrix = torch.zeros(len(sentences), len(vocab), dtype=torch.float32)
+    cols = torch.tensor(ids, dtype=torch.long)
     ones = torch.ones(len(ids), dtype=torch.float32)
-    matrix.index_put_((rows, torch.tensor(ids, dtype=torch.long)), ones, accumulate=True)
+    if sparse:  # repeated (row, word) pairs are summed by coalesce()
+        indices = torch.stack([rows, cols])  # in range by construction, so torch need not re-check them
+        shape = (len(sentences), len(vocab))
+        return torch.sparse_coo_tensor(indices, ones, shape, check_invariants=False).coalesce()
+    matrix = torch.zeros(len(sentences), len(vocab), dtype=torch.float32)
+    matrix.index_put_((rows, cols), ones, accumulate=True)
     return matrix
