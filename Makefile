@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 lab: $(STAMP)
 	@echo "Starting JupyterLab; open the http://127.0.0.1:...?token=... URL it prints below."
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Unit tests and strict nbval together, one notebook per worker (--dist loadfile).
 # The browser tests are a step of their own (make test-browser): here they are skipped, with one line.
