@@ -28,15 +28,6 @@ import bow_throughput  # noqa: E402
 import widget_latency  # noqa: E402
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 # --- 1 + 2. Suite cost and per-notebook time --------------------------------------------
 FLOOR_SOURCE = "import torch\nimport matplotlib.pyplot as plt\nimport course_utils"
 
@@ -88,7 +79,7 @@ def bench_suite(repeats: int, workers: int) -> dict:
         for name, seconds in times.items():
             per_nb[name].append(seconds)
         floor_walls.append(run_nbval(floors, workers)[0])
-    course, floor = median(course_walls), median(floor_walls)
+    course, floor = statistics.median(course_walls), statistics.median(floor_walls)
     return {
         "notebooks": len(notebooks),
         "workers": workers,
@@ -96,7 +87,7 @@ def bench_suite(repeats: int, workers: int) -> dict:
         "floor_seconds": round(floor, 2),
         "ratio": round(course / floor, 2),
         "goal_ratio_max": 2.0,
-        "per_notebook_seconds": {name: round(median(v), 2) for name, v in sorted(per_nb.items())},
+        "per_notebook_seconds": {name: round(statistics.median(v), 2) for name, v in sorted(per_nb.items())},
     }
 
 

@@ -15,6 +15,12 @@ from course_utils.widgets.base import PlotWidget
 from course_utils.widgets.catalog import control_values, widget_classes
 
 
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 def measure(widget: PlotWidget, rounds: int) -> list[float]:
     times = []
     for _ in range(rounds):
@@ -44,7 +50,7 @@ def run(repeats: int = 5) -> dict:
         results[cls.__name__] = {
             "changes": len(times),
             "median_ms": round(1000 * statistics.median(times), 1),
-            "p95_ms": round(1000 * sorted(times)[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1),
+            "p95_ms": round(1000 * p95(times), 1),
         }
         widget.close()
     return results

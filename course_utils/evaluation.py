@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import torch
 
-from course_utils._validate import require_int, require_tensor, type_name
+from course_utils._validate import require_int, require_tensor
 
 
 def _predictions(outputs: torch.Tensor) -> torch.Tensor:

@@ -1,6 +1,5 @@
 import pytest
 import torch
-from torch import nn
 
 from course_utils.data import Vocabulary
 from course_utils.embeddings import CBOW, cbow_pairs, cosine_similarities, nearest_neighbours, project_2d, train_cbow
