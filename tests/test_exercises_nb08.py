@@ -1,69 +1,391 @@
+"""Notebook 08's exercises give a teacher's verdict: wrong answers fail with a message that says why, correct
+alternatives pass, the stub is "not attempted", hints escalate and never give the solution away.
+
+bow_by_hand forbids course_utils.data.bow_vector / bow_matrix and accuracy_by_hand forbids
+course_utils.evaluation.accuracy (each is the exercise's reference); unknown_rate forbids nothing.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
 import torch
 
-from course_utils.data import Vocabulary, bow_vector
+import course_utils.data
+import course_utils.evaluation
+from course_utils.checks import Exercise
+from course_utils.data import Vocabulary, bow_matrix, bow_vector, load_langid
+from course_utils.evaluation import accuracy
 from course_utils.exercises import nb08
 
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "08_bow_classifier.ipynb"
 
-def test_bow_by_hand_accepts_the_reference_and_a_correct_loop():
-    def mine(tokens, vocab):
-        vec = torch.zeros(len(vocab))
+
+def notebook_function(cell_id: str, name: str):
+    """The function `name` as the notebook's cell `cell_id` defines it, without running its other lines."""
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
+    source = "\n".join(line for line in source.splitlines() if ".check(" not in line and not line.startswith("print("))
+    namespace = {"torch": torch, "nb08": nb08}
+    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
+    return namespace[name]
+
+
+BOW, ACCURACY, UNKNOWN = nb08.bow_by_hand, nb08.accuracy_by_hand, nb08.unknown_rate
+
+
+# --- bow_by_hand --------------------------------------------------------------------------------------
+def bow_loop(transform=lambda word: word, *, add=True, length=lambda vocab: len(vocab), dtype=torch.float32,
+             skip_unknown=False):
+    def my_bow_vector(tokens, vocab):
+        vec = torch.zeros(length(vocab), dtype=dtype)
         for word in tokens:
-            vec[vocab[word]] += 1
+            if skip_unknown and word not in vocab:
+                continue
+            if add:
+                vec[vocab[transform(word)]] += 1
+            else:
+                vec[vocab[transform(word)]] = 1  # presence, not counts
         return vec
 
-    assert nb08.bow_by_hand.check(bow_vector).ok
-    assert nb08.bow_by_hand.check(mine).ok
+    return my_bow_vector
 
 
-def test_bow_by_hand_rejects_the_tutorials_keyerror_version_and_a_stub():
-    def tutorial(tokens, vocab):
-        word_to_ix = {w: i for i, w in enumerate(vocab)}
-        vec = torch.zeros(len(vocab))
-        for word in tokens:
-            vec[word_to_ix[word]] += 1  # KeyError on an unknown word
-        return vec
-
-    feedback = nb08.bow_by_hand.check(tutorial)
-    assert not feedback.ok and "KeyError" in feedback.message() and feedback.passed == 2
-    assert "not attempted" in nb08.bow_by_hand.check(lambda tokens, vocab: ...).message()
+def tutorial_keyerror(tokens, vocab):
+    word_to_ix = {word: i for i, word in enumerate(vocab)}
+    vec = torch.zeros(len(vocab))
+    for word in tokens:
+        vec[word_to_ix[word]] += 1  # KeyError on an unknown word
+    return vec
 
 
-def test_bow_by_hand_rejects_ones_instead_of_counts():
-    def presence(tokens, vocab):
-        vec = torch.zeros(len(vocab))
-        for word in tokens:
-            vec[vocab[word]] = 1
-        return vec
-
-    feedback = nb08.bow_by_hand.check(presence)
-    assert not feedback.ok and "values are off" in feedback.message()
-
-
-def test_accuracy_by_hand():
-    def mine(log_probs, targets):
-        return (log_probs.argmax(dim=1) == targets).float().mean().item()
-
-    assert nb08.accuracy_by_hand.check(mine).ok
-    wrong = nb08.accuracy_by_hand.check(lambda lp, t: (lp.argmin(dim=1) == t).float().mean().item())
-    assert not wrong.ok and "not right yet" in wrong.message()
-    assert "returned None" in nb08.accuracy_by_hand.check(lambda lp, t: None).message()
+def no_unk_slot(tokens, vocab):
+    words = [w for w in vocab if w != "<unk>"]
+    word_to_ix = {word: i for i, word in enumerate(words)}
+    vec = torch.zeros(len(words))
+    for word in tokens:
+        if word in word_to_ix:
+            vec[word_to_ix[word]] += 1
+    return vec
 
 
-def test_unknown_rate():
-    def mine(sentences, vocab):
-        words = [w for s in sentences for w in s]
-        return sum(w not in vocab for w in words) / len(words)
+def uses_bow_vector(tokens, vocab):
+    return bow_vector(tokens, vocab)
 
-    assert nb08.unknown_rate.check(mine).ok
-    # counting distinct words instead of every occurrence is a different number
-    def distinct(sentences, vocab):
-        words = list(dict.fromkeys(w for s in sentences for w in s))
-        return sum(w not in vocab for w in words) / len(words)
 
-    assert not nb08.unknown_rate.check(distinct).ok
-    assert not nb08.unknown_rate.check(lambda s, v: 0.0).ok
+def uses_the_module(tokens, vocab):
+    return course_utils.data.bow_vector(tokens, vocab)
+
+
+def consumes_the_tokens(tokens, vocab):
+    vec = torch.zeros(len(vocab))
+    while tokens:
+        vec[vocab[tokens.pop()]] += 1
+    return vec
+
+
+BOW_FORBIDDEN = "is not allowed in this exercise: the task is to build the vector yourself"
+BOW_WRONG = [
+    pytest.param(tutorial_keyerror, ("3 of 7 passed", "raised KeyError"), id="bow-tutorial-KeyError"),
+    pytest.param(no_unk_slot, ("shape (23,), but shape (24,)",), id="bow-no-unk-slot"),
+    pytest.param(bow_loop(add=False), ("values are off",), id="bow-presence"),
+    pytest.param(bow_loop(dtype=torch.long), ("dtype torch.int64, but a floating-point tensor",), id="bow-int-dtype"),
+    pytest.param(bow_loop(length=lambda vocab: len(vocab) + 1), ("shape (25,), but shape (24,)",), id="bow-too-long"),
+    pytest.param(bow_loop(skip_unknown=True), ("values are off",), id="bow-skips-unknown-words"),
+    pytest.param(bow_loop(str.lower), ("values are off",), id="bow-lowercased"),
+    pytest.param(lambda tokens, vocab: bow_loop()(tokens, vocab).tolist(), ("returned a list, but a torch.Tensor",),
+                 id="bow-list"),
+    pytest.param(consumes_the_tokens, ("changed its input `tokens` in place",), id="bow-in-place"),
+    pytest.param(uses_bow_vector, ("`course_utils.data.bow_vector` " + BOW_FORBIDDEN,), id="bow-forbidden-bow_vector"),
+    pytest.param(uses_the_module, ("`course_utils.data.bow_vector` " + BOW_FORBIDDEN,), id="bow-forbidden-via-module"),
+    pytest.param(lambda tokens, vocab: bow_matrix([tokens], vocab)[0], ("`course_utils.data.bow_matrix` " + BOW_FORBIDDEN,),
+                 id="bow-forbidden-bow_matrix"),
+]
+
+
+# --- accuracy_by_hand ---------------------------------------------------------------------------------
+def wrong_axis(log_probs, targets):
+    return (log_probs.argmax(dim=0) == targets).float().mean().item()
+
+
+def integer_division(log_probs, targets):
+    return (log_probs.argmax(dim=1) == targets).sum().item() // len(targets)
+
+
+def integer_division_as_float(log_probs, targets):
+    return float((log_probs.argmax(dim=1) == targets).sum().item() // len(targets))
+
+
+def tensor_floor_division(log_probs, targets):
+    return ((log_probs.argmax(dim=1) == targets).sum() // len(targets)).item()
+
+
+def uses_accuracy(log_probs, targets):
+    return accuracy(log_probs, targets)
+
+
+def uses_the_evaluation_module(log_probs, targets):
+    return course_utils.evaluation.accuracy(log_probs, targets)
+
+
+def exponentiates_in_place(log_probs, targets):
+    return (log_probs.exp_().argmax(dim=1) == targets).float().mean().item()
+
+
+ACCURACY_FORBIDDEN = "is not allowed in this exercise: the task is to compute the accuracy yourself"
+SQUARE_CASES = sum(1 for case in ACCURACY.cases if case.args[0].shape[0] == case.args[0].shape[1] > 2)
+ACCURACY_WRONG = [
+    pytest.param(lambda lp, t: (lp.argmax(dim=1) == t).float().mean(),
+                 ("0 of 10 passed", "it returned a Tensor, but a Python float was expected", ".item()"),
+                 id="accuracy-tensor"),
+    pytest.param(wrong_axis, ("3 sentences, 3 labels (a square matrix)", "not right yet"), id="accuracy-wrong-axis"),
+    pytest.param(integer_division, ("Python int, but a Python float was expected", "integer division"),
+                 id="accuracy-integer-division"),
+    pytest.param(integer_division_as_float, ("not right yet",), id="accuracy-integer-division-as-float"),
+    pytest.param(tensor_floor_division, ("Python int, but a Python float",), id="accuracy-tensor-floor-division"),
+    pytest.param(lambda lp, t: (lp.argmin(dim=1) == t).float().mean().item(), ("not right yet",), id="accuracy-argmin"),
+    pytest.param(lambda lp, t: (lp.argmax(dim=1) == t).sum().item(), ("Python int",), id="accuracy-count"),
+    pytest.param(lambda lp, t: (lp.argmax(dim=1) == t).sum().item() / lp.shape[1], ("not right yet",),
+                 id="accuracy-divides-by-classes"),
+    pytest.param(lambda lp, t: 1 - (lp.argmax(dim=1) == t).float().mean().item(), ("not right yet",),
+                 id="accuracy-error-rate"),
+    pytest.param(lambda lp, t: (lp.argmax(dim=1) == t).mean().item(), ("raised RuntimeError",),
+                 id="accuracy-mean-of-bools"),
+    pytest.param(exponentiates_in_place, ("changed its input `log_probs` in place",), id="accuracy-in-place"),
+    pytest.param(uses_accuracy, ("`course_utils.evaluation.accuracy` " + ACCURACY_FORBIDDEN,), id="accuracy-forbidden"),
+    pytest.param(uses_the_evaluation_module, ("`course_utils.evaluation.accuracy` " + ACCURACY_FORBIDDEN,),
+                 id="accuracy-forbidden-via-module"),
+]
+
+
+# --- unknown_rate -------------------------------------------------------------------------------------
+def all_words(sentences):
+    return [word for sentence in sentences for word in sentence]
+
+
+def lowercased(sentences, vocab):
+    words = [w.lower() for w in all_words(sentences)]
+    return sum(w not in vocab for w in words) / len(words)
+
+
+def distinct_words(sentences, vocab):
+    words = set(all_words(sentences))
+    return sum(w not in vocab for w in words) / len(words)
+
+
+def per_sentence(sentences, vocab):
+    return sum(w not in vocab for w in all_words(sentences)) / len(sentences)
+
+
+def percentage(sentences, vocab):
+    words = all_words(sentences)
+    return 100 * sum(w not in vocab for w in words) / len(words)
+
+
+def known_rate(sentences, vocab):
+    words = all_words(sentences)
+    return sum(w in vocab for w in words) / len(words)
+
+
+def mean_of_sentence_rates(sentences, vocab):
+    rates = [sum(w not in vocab for w in s) / len(s) for s in sentences]
+    return sum(rates) / len(rates)
+
+
+def sorts_the_sentences(sentences, vocab):
+    sentences.sort(key=len)
+    words = all_words(sentences)
+    return sum(w not in vocab for w in words) / len(words)
+
+
+UNKNOWN_WRONG = [
+    pytest.param(lowercased, ("6 of 8 passed", "capitalised words that ARE in the vocabulary"), id="unknown-lowercased"),
+    pytest.param(distinct_words, ("two sentences of 2 and 3 words", "not right yet"), id="unknown-distinct-words"),
+    pytest.param(per_sentence, ("not right yet",), id="unknown-divides-by-sentences"),
+    pytest.param(percentage, ("not right yet",), id="unknown-percentage"),
+    pytest.param(known_rate, ("not right yet",), id="unknown-known-rate"),
+    pytest.param(lambda s, v: sum(w not in v for w in all_words(s)), ("Python int, but a Python float",),
+                 id="unknown-count"),
+    pytest.param(lambda s, v: torch.tensor([w not in v for w in all_words(s)]).float().mean(),
+                 ("it returned a Tensor, but a Python float",), id="unknown-tensor"),
+    pytest.param(mean_of_sentence_rates, ("5 of 8 passed", "two sentences of 2 and 3 words"),
+                 id="unknown-mean-of-sentence-rates"),
+    pytest.param(sorts_the_sentences, ("changed its input `sentences` in place",), id="unknown-in-place"),
+]
+
+WRONG = (
+    [pytest.param(BOW, *p.values, id=p.id) for p in BOW_WRONG]
+    + [pytest.param(ACCURACY, *p.values, id=p.id) for p in ACCURACY_WRONG]
+    + [pytest.param(UNKNOWN, *p.values, id=p.id) for p in UNKNOWN_WRONG]
+)
+
+
+@pytest.mark.parametrize("exercise, answer, fragments", WRONG)
+def test_wrong_answers_are_rejected_with_a_reason(exercise: Exercise, answer, fragments):
+    exercise.reset()
+    fb = exercise.check(answer)
+    assert fb.attempted and not fb.ok
+    for fragment in fragments:
+        assert fragment in fb.message()
+    assert "the check raised" not in fb.message()
+
+
+@pytest.mark.parametrize("wrong", [wrong_axis, integer_division, integer_division_as_float, tensor_floor_division])
+def test_wrong_axis_and_integer_division_fail_on_several_cases(wrong):
+    ACCURACY.reset()
+    fb = ACCURACY.check(wrong)
+    assert fb.total - fb.passed >= 4, fb.message()
+
+
+def test_accuracy_cases_make_the_wrong_axis_and_integer_division_visible():
+    assert SQUARE_CASES >= 4
+    inside = 0
+    for case in ACCURACY.cases:
+        log_probs, targets = case.args
+        value = accuracy(log_probs, targets)
+        inside += 0 < value < 1
+        if log_probs.shape[0] == log_probs.shape[1] > 2:  # argmax(dim=0) has the right shape and the wrong value
+            assert 0 < value < 1 and wrong_axis(log_probs, targets) != pytest.approx(value)
+    assert inside >= 6
+
+
+def test_lowercasing_fails_on_words_that_are_and_are_not_in_the_vocabulary():
+    failing = [case.label for case in UNKNOWN.cases if lowercased(*case.args) != pytest.approx(nb08._unknown_rate(*case.args))]
+    assert any("ARE in the vocabulary" in label for label in failing)
+    assert any("NOT in the vocabulary" in label for label in failing)
+
+
+def test_the_forbidden_functions_are_back_after_the_check():
+    BOW.check(uses_bow_vector)
+    ACCURACY.check(uses_accuracy)
+    assert course_utils.data.bow_vector is bow_vector and course_utils.data.bow.bow_vector is bow_vector
+    assert course_utils.evaluation.accuracy is accuracy
+    assert globals()["bow_vector"] is bow_vector and globals()["accuracy"] is accuracy
+
+
+# --- correct alternatives -----------------------------------------------------------------------------
+def bow_bincount(tokens, vocab):
+    ids = torch.tensor([vocab[w] for w in tokens], dtype=torch.long)
+    return torch.bincount(ids, minlength=len(vocab)).float()
+
+
+def bow_counter(tokens, vocab):
+    counts = Counter(vocab[w] for w in tokens)
+    return torch.tensor([float(counts[i]) for i in range(len(vocab))])
+
+
+def unknown_counter(sentences, vocab):
+    counts = Counter(all_words(sentences))
+    unknown = sum(n for word, n in counts.items() if word not in vocab)
+    return unknown / sum(counts.values())
+
+
+def unknown_by_id(sentences, vocab):
+    words = all_words(sentences)
+    return sum(vocab[w] == vocab.unk_id for w in words) / len(words)
+
+
+ALTERNATIVES = [
+    pytest.param(BOW, notebook_function("f9c8ea33", "my_bow_vector_solution"), id="bow-notebook-solution"),
+    pytest.param(BOW, bow_loop(), id="bow-loop"),
+    pytest.param(BOW, bow_bincount, id="bow-bincount"),
+    pytest.param(BOW, bow_counter, id="bow-counter"),
+    pytest.param(ACCURACY, notebook_function("4e555d1b", "my_accuracy_solution"), id="accuracy-notebook-solution"),
+    pytest.param(ACCURACY, lambda lp, t: (lp.argmax(dim=1) == t).sum().item() / len(t), id="accuracy-true-division"),
+    pytest.param(ACCURACY, lambda lp, t: float((lp.max(dim=1).indices == t).double().mean()), id="accuracy-max-indices"),
+    pytest.param(ACCURACY, lambda lp, t: torch.eq(lp.argmax(-1), t).float().mean().item(), id="accuracy-eq-last-dim"),
+    pytest.param(UNKNOWN, notebook_function("883e3f1b", "my_unknown_rate_solution"), id="unknown-notebook-solution"),
+    pytest.param(UNKNOWN, nb08._unknown_rate, id="unknown-reference"),
+    pytest.param(UNKNOWN, unknown_counter, id="unknown-counter"),
+    pytest.param(UNKNOWN, unknown_by_id, id="unknown-by-unk-id"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer", ALTERNATIVES)
+def test_correct_alternatives_pass(exercise: Exercise, answer):
+    fb = exercise.check(answer)
+    assert fb.ok, fb.message()
+
+
+# --- stub, hints, secrecy -------------------------------------------------------------------------------
+STUBS = [
+    pytest.param(BOW, notebook_function("df614e72", "my_bow_vector"), id="bow-notebook-stub"),
+    pytest.param(ACCURACY, notebook_function("bb044480", "my_accuracy"), id="accuracy-notebook-stub"),
+    pytest.param(UNKNOWN, notebook_function("74582ac5", "my_unknown_rate"), id="unknown-notebook-stub"),
+    pytest.param(BOW, ..., id="bow-ellipsis"),
+    pytest.param(ACCURACY, ..., id="accuracy-ellipsis"),
+    pytest.param(UNKNOWN, ..., id="unknown-ellipsis"),
+]
+
+
+@pytest.mark.parametrize("exercise, stub", STUBS)
+def test_the_stub_is_not_attempted_and_gets_no_hint(exercise: Exercise, stub):
+    exercise.reset()
+    fb = exercise.check(stub)
+    assert not fb.attempted and not fb.ok and fb.hint is None
+    assert "not attempted yet" in fb.message() and "Hint" not in fb.message()
+    assert exercise.attempts == 0
+
+
+@pytest.mark.parametrize(
+    "exercise, wrong",
+    [(BOW, bow_loop(add=False)), (ACCURACY, wrong_axis), (UNKNOWN, lowercased)],
+    ids=["bow", "accuracy", "unknown"],
+)
+def test_hints_escalate_on_repeated_failure(exercise: Exercise, wrong):
+    assert len(exercise.hints) >= 2
+    exercise.reset()
+    hints = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
+    assert hints[:-1] == list(exercise.hints)
+    assert hints[-1] == exercise.hints[-1]
+    assert hints[0] != hints[1]
+
+
+def test_no_hint_contains_the_solution():
+    for attribute, keys in nb08.SOLUTION_KEYS.items():
+        for hint in getattr(nb08, attribute).hints:
+            squashed = hint.replace(" ", "").lower()
+            for key in keys:
+                assert key.replace(" ", "").lower() not in squashed, (attribute, key)
+    exercises = {name for name, value in vars(nb08).items() if isinstance(value, Exercise)}
+    assert exercises == set(nb08.SOLUTION_KEYS)
+
+
+def _shown(value: float) -> list[str]:
+    return [f"{value:.4f}", f"{value:.3f}", f"{value:.2f}", f"{100 * value:.1f}%"]
+
+
+@pytest.mark.parametrize(
+    "exercise, reference, wrongs",
+    [
+        (ACCURACY, accuracy, [wrong_axis, integer_division_as_float, lambda lp, t: 0.5]),
+        (UNKNOWN, nb08._unknown_rate, [lowercased, distinct_words, per_sentence, percentage, lambda s, v: 0.123456]),
+    ],
+    ids=["accuracy", "unknown"],
+)
+def test_messages_never_show_the_reference_values(exercise: Exercise, reference, wrongs):
+    values = [reference(*case.args) for case in exercise.cases]
+    values = [v for v in values if v not in (0.0, 1.0)]  # 0 and 1 also appear in ordinary words
+    for wrong in wrongs:
+        exercise.reset()
+        message = exercise.check(wrong).message()
+        assert not any(text in message for v in values for text in _shown(v)), message
+
+
+def test_bow_messages_never_show_the_reference_counts():
+    BOW.reset()
+    message = BOW.check(bow_loop(add=False)).message()
+    assert "3.0" not in message and "tensor(" not in message
 
 
 def test_tiny_vocabulary_is_the_tutorials_training_vocabulary():
     assert len(nb08._TINY) == 1 + 23 and "creo" in nb08._TINY and "Yo" not in nb08._TINY
     assert isinstance(nb08._TINY, Vocabulary)
+    assert "Give" in nb08._TINY and "give" not in nb08._TINY and "Me" not in nb08._TINY and "me" in nb08._TINY
+
+
+def test_the_dev_case_uses_the_training_vocabulary():
+    train, _ = load_langid("train")
+    assert len(nb08._TRAIN_VOCAB) == len(Vocabulary.build(train))

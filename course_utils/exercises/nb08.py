@@ -19,36 +19,75 @@ _TINY = Vocabulary.build(
     ]
 )
 
+
+_TRAIN, _ = load_langid("train")
+_DEV, _ = load_langid("dev")
+_TRAIN_VOCAB = Vocabulary.build(_TRAIN)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 1: a bag-of-words vector with <unk>
+# ---------------------------------------------------------------------------------------------------------------
+
 bow_by_hand = Exercise(
     "Exercise 1 (a bag-of-words vector with <unk>)",
     reference=bow_vector,
     cases=[
         Case(("Give it to me".split(), _TINY), label="'Give it to me' (all words known)"),
         Case(("me me me gusta".split(), _TINY), label="'me me me gusta' (a repeated word)"),
-        Case(("Yo creo que si".split(), _TINY), label="'Yo creo que si' (two unknown words)"),
+        Case(("Yo creo que si".split(), _TINY), label="'Yo creo que si' (with unknown words)"),
         Case(("ciao ciao".split(), _TINY), label="'ciao ciao' (only unknown words)"),
+        Case(("give It to Me".split(), _TINY), label="'give It to Me' (capitalised differently from the vocabulary)"),
         Case(([], _TINY), label="an empty sentence"),
+        Case((_DEV[0], _TRAIN_VOCAB), label="the first dev sentence with the training set's vocabulary"),
     ],
-    hint="start from torch.zeros(len(vocab)); add 1 at vocab[word] for every word "
-    "(vocab[word] is 0, the <unk> slot, for an unknown word)",
+    forbidden=("course_utils.data.bow_vector", "course_utils.data.bow.bow_vector",
+               "course_utils.data.bow_matrix", "course_utils.data.bow.bow_matrix"),
+    rule="the task is to build the vector yourself, so course_utils' bow_vector and bow_matrix (the reference) are off "
+    "limits",
+    hints=[
+        "a bag of words COUNTS: one slot per vocabulary word (the <unk> slot included), and an unknown word must still "
+        "land somewhere instead of raising KeyError. What does the course's Vocabulary return for a word it has "
+        "never seen?",
+        "start from a float vector of zeros with one entry per vocabulary word, then add one for every token, "
+        "repeated tokens too, at the id the vocabulary gives it (a word is looked up exactly as written: no "
+        "lowercasing).",
+    ],
 )
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 2: accuracy by hand
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _scores_with_accuracy(n: int, c: int, seed: int, right: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Random [n, c] log-probabilities and targets such that exactly `right` rows are predicted correctly."""
+    g = torch.Generator().manual_seed(seed)
+    log_probs = torch.randn(n, c, generator=g).log_softmax(dim=1)
+    predictions = log_probs.argmax(dim=1)
+    wrong = torch.randperm(n, generator=g)[: n - right]
+    targets = predictions.clone()
+    targets[wrong] = (predictions[wrong] + 1 + torch.randint(0, c - 1, (len(wrong),), generator=g)) % c
+    return log_probs, targets
 
 
 def _accuracy_cases() -> list[Case]:
-    g = torch.Generator().manual_seed(8)
     cases = [
         Case(
             (torch.tensor([[-0.2093, -1.6669], [-2.5330, -0.0828]]), torch.tensor([0, 1])),
-            label="the tutorial's two test sentences after training (both right)",
+            label="the tutorial's two test sentences after training",
         ),
         Case(
             (torch.tensor([[-0.9297, -0.5020], [-0.6388, -0.7506]]), torch.tensor([0, 1])),
-            label="the tutorial's two test sentences before training (both wrong)",
+            label="the tutorial's two test sentences before training",
         ),
     ]
-    for n, c in ((10, 4), (7, 3)):
-        scores = torch.randn(n, c, generator=g).log_softmax(dim=1)
-        cases.append(Case((scores, torch.randint(0, c, (n,), generator=g)), label=f"{n} sentences, {c} labels"))
+    # Square score matrices: the wrong axis (a prediction per class instead of per sentence) has the right shape,
+    # and the accuracy is strictly between 0 and 1, so integer division gives the wrong number.
+    for n, seed, right in ((3, 0, 2), (4, 0, 3), (5, 1, 2), (6, 0, 3)):
+        cases.append(Case(_scores_with_accuracy(n, n, seed, right), label=f"{n} sentences, {n} labels (a square matrix)"))
+    for n, c, seed, right in ((10, 4, 8, 7), (7, 3, 9, 3), (1000, 4, 10, 613)):
+        cases.append(Case(_scores_with_accuracy(n, c, seed, right), label=f"{n} sentences, {c} labels"))
+    cases.append(Case(_scores_with_accuracy(1, 3, 11, 1), label="one sentence, 3 labels"))
     return cases
 
 
@@ -56,9 +95,22 @@ accuracy_by_hand = Exercise(
     "Exercise 2 (accuracy by hand)",
     reference=accuracy,  # course_utils.evaluation.accuracy
     cases=_accuracy_cases(),
-    hint="the prediction is the column with the largest log-probability: log_probs.argmax(dim=1); "
-    "then compare with targets and take the mean of the matches (as a float)",
+    forbidden=("course_utils.evaluation.accuracy",),
+    rule="the task is to compute the accuracy yourself, so course_utils.evaluation.accuracy (the reference) is off "
+    "limits",
+    hints=[
+        "a sentence's predicted class is the column with the largest log-probability in ITS row; the accuracy is "
+        "the fraction of sentences whose prediction equals the target.",
+        "take the position of the maximum along the class dimension (dimension 1: with a square matrix dimension 0 "
+        "has the right shape too, but means something else), compare with the targets, and average the matches as "
+        "floating-point numbers, not with integer division. The task wants a Python float: a one-element tensor has "
+        "a method that gives its number.",
+    ],
 )
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 3: how many words are unknown?
+# ---------------------------------------------------------------------------------------------------------------
 
 
 def _unknown_rate(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> float:
@@ -67,12 +119,17 @@ def _unknown_rate(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> floa
 
 
 def _unknown_rate_cases() -> list[Case]:
-    train, _ = load_langid("train")
-    dev, _ = load_langid("dev")
     return [
         Case(([["Yo", "creo", "que", "si"]], _TINY), label="[['Yo', 'creo', 'que', 'si']] with the tutorial's vocabulary"),
-        Case(([["me", "gusta"], ["hola", "amigo", "me"]], _TINY), label="two sentences, 2 of 5 words unknown"),
-        Case((dev, Vocabulary.build(train)), label="the dev set with the vocabulary of the training set"),
+        Case(([["me", "gusta"], ["hola", "amigo", "me"]], _TINY), label="two sentences of 2 and 3 words"),
+        Case(([["Give", "it", "to", "me"], ["No", "creo"]], _TINY),
+             label="capitalised words that ARE in the vocabulary as written ('Give', 'No')"),
+        Case(([["Me", "gusta", "Comer"]], _TINY),
+             label="capitalised words that are NOT in the vocabulary, though their lowercase forms are ('Me', 'Comer')"),
+        Case(([["hola", "hola", "hola", "me"]], _TINY), label="a repeated unknown word ('hola' three times)"),
+        Case(([["hola"], [], ["me", "gusta", "la", "cafeteria"]], _TINY), label="three sentences, one of them empty"),
+        Case((_DEV, _TRAIN_VOCAB), label="the dev set with the vocabulary of the training set"),
+        Case((_TRAIN[:50], _TRAIN_VOCAB), label="50 training sentences with the training set's vocabulary"),
     ]
 
 
@@ -80,5 +137,19 @@ unknown_rate = Exercise(
     "Exercise 3 (how many words are unknown?)",
     reference=_unknown_rate,
     cases=_unknown_rate_cases(),
-    hint="count the words w (over all sentences) with `w not in vocab`, and divide by the total number of words",
+    hints=[
+        "every occurrence counts: an unknown word that appears three times adds three, and the total is the number "
+        "of words, not of sentences or of distinct words. The answer is a fraction between 0 and 1.",
+        "go through every word of every sentence, count those the vocabulary does not contain (the vocabulary "
+        "answers `in` for the word exactly as written: no lowercasing), divide by the total number of words, and "
+        "return a Python float.",
+    ],
 )
+
+SOLUTION_KEYS = {
+    "bow_by_hand": ["vec[vocab[word]] += 1", "torch.zeros(len(vocab))"],
+    "accuracy_by_hand": ["argmax(dim=1)", ".float().mean().item()", "(predictions == targets)"],
+    "unknown_rate": ["not in vocab", "unknown / len(words)"],
+}
+
+__all__ = ["accuracy_by_hand", "bow_by_hand", "unknown_rate"]

@@ -1,0 +1,289 @@
+"""Run a student's code under the rules of an exercise, and put everything back afterwards.
+
+Three guards, all undone when the call ends (also when it raises):
+
+- forbidden functions: a TorchFunctionMode sees every torch function and Tensor method the code
+  calls, whatever name it was imported under; other (non-torch) functions are replaced by a stand-in
+  in their module and in the answer's globals. Either way the call fails with the task's rule.
+- uninitialised memory: `torch.use_deterministic_algorithms(True)` makes torch fill new, uninitialised
+  tensors (`torch.empty`, `torch.Tensor(r, c)`) with nan (integers: their largest value), so an answer
+  that relies on whatever was in memory gives a result that cannot pass by chance.
+- unchanged inputs: every argument is compared, after the call, with a copy taken before it.
+"""
+from __future__ import annotations
+
+import copy
+import dis
+import importlib
+import importlib.util
+import inspect
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+from course_utils._validate import type_name
+
+
+class StudentError(Exception):
+    """The student's code did something the exercise reports as a problem (the message says what)."""
+
+
+class NotAttempted(Exception):
+    """The answer is still the untouched stub."""
+
+
+class ForbiddenCall(Exception):
+    """Raised inside the student's code when it calls a function the task forbids."""
+
+
+def resolve(name: str) -> Any:
+    """The object a dotted name like 'torch.nn.functional.log_softmax' or 'torch.Tensor.backward' names."""
+    if isinstance(name, str) and "." in name and importlib.util.find_spec(name.split(".")[0]) is None:
+        raise ValueError(f"forbidden name {name!r} does not name a function")
+    if not isinstance(name, str) or "." not in name:
+        raise ValueError(f"forbidden names must be dotted paths like 'torch.nn.functional.log_softmax', got {name!r}")
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):  # the longest importable module, then attributes
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            break
+        return obj
+    raise ValueError(f"forbidden name {name!r} does not name a function")
+
+
+class _ForbidTorch(TorchFunctionMode):
+    """Raise ForbiddenCall when the code calls one of the given torch functions or Tensor methods."""
+
+    def __init__(self, forbidden: dict[int, str], rule: str, record: list[str]) -> None:
+        super().__init__()
+        self.forbidden, self.rule, self.record = forbidden, rule, record
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = self.forbidden.get(id(func))
+        if name is not None:
+            self.record.append(name)
+            raise ForbiddenCall(f"`{name}` is not allowed in this exercise: {self.rule}")
+        return func(*args, **(kwargs or {}))
+
+
+@contextmanager
+def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list[str]]:
+    """While active, calling any of `names` raises ForbiddenCall; yields the list of names called.
+
+    names:  dotted names of the functions the task forbids
+    rule:   the task's rule in words, e.g. "the task is to write log_softmax yourself"
+    answer: the student's function: globals of its module that hold a forbidden function are covered too
+    """
+    called: list[str] = []
+    if not names:
+        yield called
+        return
+    objects = {name: resolve(name) for name in names}
+    # torch functions and Tensor methods: the TorchFunctionMode sees them whatever name they are called by.
+    torch_funcs = {id(obj): name for name, obj in objects.items() if name.startswith("torch.")}
+    # Everything that lives in a module (not on a class) is also replaced there and in the answer's globals:
+    # this covers non-torch functions and torch names the mode cannot see (classes such as torch.optim.SGD).
+    in_modules = {name: obj for name, obj in objects.items() if inspect.ismodule(resolve_parent(name))}
+
+    def stand_in(name: str) -> Callable[..., Any]:
+        def forbidden(*args: Any, **kwargs: Any) -> Any:
+            called.append(name)
+            raise ForbiddenCall(f"`{name}` is not allowed in this exercise: {rule}")
+
+        return forbidden
+
+    first_name: dict[int, str] = {}  # one object under several names is reported by the first one listed
+    for name, obj in objects.items():
+        first_name.setdefault(id(obj), name)
+    torch_funcs = {key: first_name[key] for key in torch_funcs}
+    patches: list[tuple[Any, str, Any, str]] = []  # (namespace, attribute, original, forbidden name)
+    for name, obj in in_modules.items():
+        patches.append((resolve_parent(name), name.rsplit(".", 1)[1], obj, first_name[id(obj)]))
+    wanted = {id(obj) for obj in in_modules.values()}
+    for scope in _answer_globals(answer):
+        for key, value in list(scope.items()):
+            if id(value) in wanted and any(value is obj for obj in in_modules.values()):
+                patches.append((scope, key, value, first_name[id(value)]))
+    try:
+        for ns, attr, _, name in patches:
+            if isinstance(ns, dict):
+                ns[attr] = stand_in(name)
+            else:
+                setattr(ns, attr, stand_in(name))
+        with _ForbidTorch(torch_funcs, rule, called):
+            yield called
+    finally:
+        for ns, attr, orig, _ in reversed(patches):
+            if isinstance(ns, dict):
+                ns[attr] = orig
+            else:
+                setattr(ns, attr, orig)
+
+
+def resolve_parent(name: str) -> Any:
+    """The module or class that holds the function a dotted name names ('torch.nn.functional' for its functions)."""
+    parent = name.rsplit(".", 1)[0]
+    return importlib.import_module(parent) if "." not in parent else resolve(parent)
+
+
+def _answer_globals(answer: Any) -> list[dict]:
+    """The global namespaces the student's code looks names up in (its function's, or its class's methods')."""
+    functions = []
+    if inspect.isfunction(answer):
+        functions.append(answer)
+    elif inspect.isclass(answer):
+        functions.extend(v for v in vars(answer).values() if inspect.isfunction(v))
+        functions.extend(v.__func__ for v in vars(answer).values() if isinstance(v, (staticmethod, classmethod)))
+    scopes: list[dict] = []
+    for fn in functions:
+        if not any(fn.__globals__ is s for s in scopes):
+            scopes.append(fn.__globals__)
+    return scopes
+
+
+@contextmanager
+def fill_uninitialised_memory() -> Iterator[None]:
+    """New uninitialised tensors are filled with nan (integers: their largest value); settings restored after."""
+    enabled = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = True
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
+        torch.utils.deterministic.fill_uninitialized_memory = fill
+
+
+def same_value(before: Any, after: Any, _depth: int = 0) -> bool:
+    """Is `after` still equal to the copy `before` taken of it (tensors bit for bit, modules by state)?"""
+    if _depth > 6:
+        return True
+    if isinstance(before, torch.Tensor):
+        return (
+            isinstance(after, torch.Tensor)
+            and before.shape == after.shape
+            and before.dtype == after.dtype
+            and bool(torch.equal(before.detach().nan_to_num(), after.detach().nan_to_num()))
+            and bool((before.detach().isnan() == after.detach().isnan()).all())
+        )
+    if isinstance(before, torch.nn.Module):
+        a, b = before.state_dict(), after.state_dict()
+        return a.keys() == b.keys() and all(same_value(a[k], b[k], _depth + 1) for k in a)
+    if isinstance(before, torch.optim.Optimizer):
+        return True  # its state is the optimizer's business
+    if isinstance(before, (list, tuple)):
+        return (
+            type(before) is type(after)
+            and len(before) == len(after)
+            and all(same_value(x, y, _depth + 1) for x, y in zip(before, after))
+        )
+    if isinstance(before, dict):
+        return before.keys() == after.keys() and all(same_value(before[k], after[k], _depth + 1) for k in before)
+    if isinstance(before, (str, bytes, int, float, complex, bool, type(None))):
+        return before == after or (before != before and after != after)  # nan stays nan
+    if callable(before):
+        return True
+    if hasattr(before, "__dict__"):
+        return same_value(vars(before), vars(after), _depth + 1)
+    return True
+
+
+def _argument_names(fn: Callable[..., Any], args: tuple, kwargs: dict) -> list[tuple[str, Any]]:
+    """(how to call it, value) for each argument: `x` by the student's own parameter name where possible."""
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+        return [(f"`{name}`", value) for name, value in bound.arguments.items()]
+    except (TypeError, ValueError):
+        return [(f"the {_nth(i)} argument", a) for i, a in enumerate(args)] + [(f"`{k}`", v) for k, v in kwargs.items()]
+
+
+def _nth(i: int) -> str:
+    from course_utils.checks.compare import ordinal
+
+    return ordinal(i)
+
+
+INPLACE_WHY = (
+    "Change a copy, or build a new tensor (`x = x + 1`, not `x += 1` or `x.add_(1)`): in PyTorch an in-place change "
+    "is seen through every other name for the same tensor (aliases, views), and autograd fails when it needs the "
+    "old values for the backward pass."
+)
+
+
+def call_student(
+    fn: Callable[..., Any],
+    *args: Any,
+    forbidden: Sequence[str] = (),
+    rule: str = "",
+    modifies_inputs: bool = False,
+    who: str = "your function",
+    answer: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """Call the student's `fn(*args, **kwargs)` under the guards; return its result or raise StudentError.
+
+    forbidden:       dotted names of functions the task forbids (see `forbid`)
+    rule:            the task's rule in words, shown when a forbidden function is called
+    modifies_inputs: True when the task *is* an in-place update (the inputs are then not compared)
+    who:             how the message names the code, e.g. "your closure"
+    answer:          the student's answer whose globals `forbid` covers (default: fn)
+    """
+    before = None if modifies_inputs else copy.deepcopy((args, kwargs))
+    try:
+        with fill_uninitialised_memory(), forbid(forbidden, rule, answer if answer is not None else fn) as called:
+            result = fn(*args, **kwargs)
+    except ForbiddenCall as exc:
+        raise StudentError(str(exc)) from None
+    except NotImplementedError:
+        raise NotAttempted from None
+    except StudentError:
+        raise
+    except Exception as exc:  # a student's error is feedback, not a crash
+        raise StudentError(f"{who} raised {type(exc).__name__}: {exc}") from None
+    if called:
+        raise StudentError(f"`{called[0]}` is not allowed in this exercise: {rule}")
+    if before is not None:
+        for (label, old), (_, new) in zip(_argument_names(fn, *before), _argument_names(fn, args, kwargs)):
+            if not same_value(old, new):
+                raise StudentError(f"{who} changed its input {label} in place. {INPLACE_WHY}")
+    return result
+
+
+def is_empty_function(fn: Any) -> bool:
+    """Is `fn` a function whose body does nothing (only `...`, `pass` or a docstring): an untouched stub?"""
+    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    if code is None:
+        return False
+    ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in ("RESUME", "NOP", "CACHE")]
+    return ops in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
+
+
+def same_code(fn: Any, other: Any) -> bool:
+    """Do two functions (or classes' methods) have the same compiled code: is `fn` the untouched `other`?"""
+
+    def fingerprint(obj: Any, depth: int = 0) -> Any:
+        if inspect.isclass(obj):  # its own methods only (an autograd.Function also holds classes: skip them)
+            methods = {k: getattr(v, "__func__", v) for k, v in vars(obj).items()}
+            return tuple(sorted((k, fingerprint(v, depth + 1)) for k, v in methods.items() if inspect.isfunction(v)))
+        obj = getattr(obj, "__func__", obj)
+        code = getattr(obj, "__code__", obj)
+        if not hasattr(code, "co_code") or depth > 4:
+            return type_name(obj)
+        consts = tuple(fingerprint(c, depth + 1) if hasattr(c, "co_code") else c for c in code.co_consts)
+        return code.co_code, code.co_names, consts
+
+    try:
+        return fingerprint(fn) == fingerprint(other)
+    except TypeError:
+        return False

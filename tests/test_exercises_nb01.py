@@ -1,0 +1,228 @@
+"""Notebook 01's exercises give a teacher's verdict: wrong answers fail with a message that says why, correct
+alternatives pass, the stub is "not attempted", hints escalate and never give the solution away."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from course_utils.checks import Exercise
+from course_utils.exercises import nb01
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01_affine_maps.ipynb"
+
+
+def notebook_function(cell_id: str, name: str):
+    """The function `name` as the notebook's cell `cell_id` defines it (the check line runs too, harmlessly)."""
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
+    namespace = {"torch": torch, "nn": nn, "nb01": nb01}
+    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
+    return namespace[name]
+
+
+AFF, COMP = nb01.affine_by_hand, nb01.compose
+SQUARE_AFF = "x of shape (3, 3), A of shape (3, 3)"  # the first case: every wrong convention still fits
+SQUARE_COMP = "two maps of the plane"
+
+
+# --- wrong answers ------------------------------------------------------------------------------------
+def loop_with_stack(x, A, b):
+    return torch.stack([A @ row + b for row in x])  # fails on an empty batch
+
+
+def transposes_A_in_place(x, A, b):
+    A.t_()
+    return x @ A + b
+
+
+def bias_reshaped_in_place(x, A, b):
+    b.unsqueeze_(0)  # the right result, but the caller's b is now of shape (1, m)
+    return x @ A.T + b
+
+
+def with_nn_linear(x, A, b):
+    layer = nn.Linear(A.shape[1], A.shape[0])
+    with torch.no_grad():
+        layer.weight.copy_(A)
+        layer.bias.copy_(b)
+        return layer(x)
+
+
+def forgot_return(x, A, b):
+    y = x @ A.T + b  # noqa: F841
+
+
+def compose_updates_b(A, b, C, d):
+    b += A @ d
+    return A @ C, b
+
+
+FORBIDDEN = "`torch.nn.functional.linear` is not allowed in this exercise"
+INPLACE = "changed its input"
+WRONG = [
+    # affine_by_hand: the wrong conventions, on the square case where they broadcast silently
+    pytest.param(AFF, lambda x, A, b: x @ A + b, (f"on {SQUARE_AFF}", "values are off", "0 of 7"), id="aff-no-transpose"),
+    pytest.param(AFF, lambda x, A, b: A @ x + b, (f"on {SQUARE_AFF}", "values are off"), id="aff-column-convention"),
+    pytest.param(AFF, lambda x, A, b: A @ x.T + b, (f"on {SQUARE_AFF}", "values are off"), id="aff-result-transposed"),
+    pytest.param(AFF, lambda x, A, b: x @ A.T + b[:, None], (f"on {SQUARE_AFF}", "values are off"),
+                 id="aff-bias-on-the-rows"),
+    pytest.param(AFF, lambda x, A, b: x @ A.T, "values are off", id="aff-no-bias"),
+    pytest.param(AFF, lambda x, A, b: x @ A.T - b, "values are off", id="aff-bias-subtracted"),
+    pytest.param(AFF, lambda x, A, b: (x @ A.T + b)[0], "shape (3,), but shape (3, 3)", id="aff-first-row-only"),
+    pytest.param(AFF, lambda x, A, b: (x * A).sum(dim=1) + b, "shape (3,), but shape (3, 3)", id="aff-elementwise"),
+    pytest.param(AFF, loop_with_stack, ("6 of 7 passed", "an empty batch", "your function raised RuntimeError"),
+                 id="aff-loop-fails-on-empty-batch"),
+    pytest.param(AFF, forgot_return, "did you forget to `return`", id="aff-no-return"),
+    pytest.param(AFF, transposes_A_in_place, (INPLACE, "`A`"), id="aff-inplace-A"),
+    pytest.param(AFF, bias_reshaped_in_place, (INPLACE, "`b`"), id="aff-inplace-b"),
+    pytest.param(AFF, lambda x, A, b: F.linear(x, A, b), FORBIDDEN, id="aff-forbidden-F-linear"),
+    pytest.param(AFF, with_nn_linear, FORBIDDEN, id="aff-forbidden-nn-Linear"),
+    # compose: the square cases come first, where a wrong formula has the right shapes
+    pytest.param(COMP, lambda A, b, C, d: (A @ C, d + b),
+                 (f"on {SQUARE_COMP}", "the second returned value: the values are off", "0 of 5"), id="comp-d-not-mapped"),
+    pytest.param(COMP, lambda A, b, C, d: (A @ C, A @ d), "the second returned value: the values are off",
+                 id="comp-no-b"),
+    pytest.param(COMP, lambda A, b, C, d: (C @ A, A @ d + b), "the first returned value: the values are off",
+                 id="comp-wrong-order"),
+    pytest.param(COMP, lambda A, b, C, d: (C @ A, C @ b + d), "the first returned value: the values are off",
+                 id="comp-g-after-f"),
+    pytest.param(COMP, lambda A, b, C, d: (A @ C, C @ d + b), "the second returned value: the values are off",
+                 id="comp-d-through-C"),
+    pytest.param(COMP, lambda A, b, C, d: (A @ C, A @ (d + b)), "the second returned value: the values are off",
+                 id="comp-b-through-A"),
+    pytest.param(COMP, lambda A, b, C, d: (C.T @ A.T, A @ d + b), "the first returned value: the values are off",
+                 id="comp-matrix-transposed"),
+    pytest.param(COMP, lambda A, b, C, d: (A * C, A @ d + b), "the first returned value: the values are off",
+                 id="comp-elementwise"),
+    pytest.param(COMP, lambda A, b, C, d: (A @ C, A @ d[:, None] + b[:, None]),
+                 "the second returned value: the result has shape (2, 1), but shape (2,)", id="comp-column-bias"),
+    pytest.param(COMP, lambda A, b, C, d: A @ C, "it returned a Tensor, but a tuple was expected", id="comp-matrix-only"),
+    pytest.param(COMP, compose_updates_b, (INPLACE, "`b`"), id="comp-inplace-b"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer, fragments", WRONG)
+def test_wrong_answers_are_rejected_with_a_reason(exercise: Exercise, answer, fragments):
+    exercise.reset()
+    fb = exercise.check(answer)
+    assert fb.attempted and not fb.ok
+    for fragment in (fragments,) if isinstance(fragments, str) else fragments:
+        assert fragment in fb.message()
+    assert "the check raised" not in fb.message()
+
+
+# --- correct alternatives -----------------------------------------------------------------------------
+def affine_loop_safe_for_empty(x, A, b):
+    rows = [A @ row + b for row in x]
+    return torch.stack(rows) if rows else x.new_zeros(0, A.shape[0])
+
+
+ALTERNATIVES = [
+    pytest.param(AFF, nb01._affine, id="aff-reference"),
+    pytest.param(AFF, notebook_function("23ec2fae", "affine"), id="aff-notebook-solution"),
+    pytest.param(AFF, lambda x, A, b: torch.einsum("ni,mi->nm", x, A) + b, id="aff-einsum"),
+    pytest.param(AFF, lambda x, A, b: torch.addmm(b, x, A.T), id="aff-addmm"),
+    pytest.param(AFF, lambda x, A, b: torch.matmul(x, A.t()) + b, id="aff-matmul"),
+    pytest.param(AFF, lambda x, A, b: (A @ x.T).T + b, id="aff-columns-then-transpose"),
+    pytest.param(AFF, lambda x, A, b: x @ A.mT + b, id="aff-mT"),
+    pytest.param(AFF, affine_loop_safe_for_empty, id="aff-loop"),
+    pytest.param(COMP, nb01._compose, id="comp-reference"),
+    pytest.param(COMP, notebook_function("16b7a559", "compose"), id="comp-notebook-solution"),
+    pytest.param(COMP, lambda A, b, C, d: [torch.matmul(A, C), torch.addmv(b, A, d)], id="comp-matmul-addmv-list"),
+    pytest.param(COMP, lambda A, b, C, d: (torch.einsum("ij,jk->ik", A, C), torch.einsum("ij,j->i", A, d) + b),
+                 id="comp-einsum"),
+    pytest.param(COMP, lambda A, b, C, d: ((C.T @ A.T).T, b + A @ d), id="comp-via-rows"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer", ALTERNATIVES)
+def test_correct_alternatives_pass(exercise: Exercise, answer):
+    fb = exercise.check(answer)
+    assert fb.ok, fb.message()
+
+
+def test_the_reference_really_composes():
+    A, b, C, d = torch.randn(3, 4), torch.randn(3), torch.randn(4, 2), torch.randn(4)
+    M, e = nb01._compose(A, b, C, d)
+    x = torch.randn(2)
+    assert torch.allclose(M @ x + e, A @ (C @ x + d) + b, atol=1e-5)
+
+
+def test_the_reference_is_nn_linear():
+    for case in AFF.cases:
+        x, A, b = case.args
+        layer = nn.Linear(A.shape[1], A.shape[0])
+        with torch.no_grad():
+            layer.weight.copy_(A)
+            layer.bias.copy_(b)
+            assert torch.allclose(layer(x), nb01._affine(x, A, b), atol=1e-6)
+
+
+# --- stub, hints, secrecy -------------------------------------------------------------------------------
+STUBS = [
+    pytest.param(AFF, notebook_function("c29fe723", "affine"), id="aff-notebook-stub"),
+    pytest.param(COMP, notebook_function("7f63946a", "compose"), id="comp-notebook-stub"),
+    pytest.param(AFF, ..., id="aff-ellipsis"),
+    pytest.param(COMP, ..., id="comp-ellipsis"),
+]
+
+
+@pytest.mark.parametrize("exercise, stub", STUBS)
+def test_the_stub_is_not_attempted_and_gets_no_hint(exercise: Exercise, stub):
+    exercise.reset()
+    fb = exercise.check(stub)
+    assert not fb.attempted and not fb.ok and fb.hint is None
+    assert "not attempted yet" in fb.message() and "Hint" not in fb.message()
+    assert exercise.attempts == 0
+
+
+@pytest.mark.parametrize(
+    "exercise, wrong",
+    [(AFF, lambda x, A, b: x @ A + b), (COMP, lambda A, b, C, d: (A @ C, A @ d))],
+    ids=["aff", "comp"],
+)
+def test_hints_escalate_on_repeated_failure(exercise: Exercise, wrong):
+    assert len(exercise.hints) >= 2
+    exercise.reset()
+    hints = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
+    assert hints[:-1] == list(exercise.hints)
+    assert hints[-1] == exercise.hints[-1]
+    assert hints[0] != hints[1]
+
+
+def test_no_hint_contains_the_solution():
+    for attribute, keys in nb01.SOLUTION_KEYS.items():
+        for hint in getattr(nb01, attribute).hints:
+            squashed = hint.replace(" ", "").lower()
+            for key in keys:
+                assert key.replace(" ", "").lower() not in squashed, (attribute, key)
+    exercises = {name for name, value in vars(nb01).items() if isinstance(value, Exercise)}
+    assert exercises == set(nb01.SOLUTION_KEYS)
+
+
+def _shown(value: float) -> list[str]:
+    return [f"{value:.4f}", f"{value:.3f}"]
+
+
+@pytest.mark.parametrize(
+    "exercise, wrong",
+    [
+        (AFF, lambda x, A, b: x @ A + b),
+        (AFF, lambda x, A, b: x @ A.T),
+        (COMP, lambda A, b, C, d: (C @ A, A @ d + b)),
+        (COMP, lambda A, b, C, d: (A @ C, A @ d)),
+    ],
+)
+def test_messages_never_show_the_reference_values(exercise: Exercise, wrong):
+    exercise.reset()
+    message = exercise.check(wrong).message()
+    for case in exercise.cases:
+        want = exercise.reference(*case.args)
+        for tensor in want if isinstance(want, tuple) else (want,):
+            for value in tensor.flatten().tolist():
+                assert not any(text in message for text in _shown(value)), value

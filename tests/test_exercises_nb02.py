@@ -1,0 +1,247 @@
+"""Notebook 02's exercises give a teacher's verdict: wrong answers fail with a message that says why, correct
+alternatives pass, the stub is "not attempted", hints escalate and never give the solution away."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from course_utils.activations import closed_form_derivative, derivative
+from course_utils.checks import Exercise
+from course_utils.exercises import nb02
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "02_nonlinearities.ipynb"
+
+
+def notebook_function(cell_id: str, name: str):
+    """The function `name` as the notebook's cell `cell_id` defines it (the check line runs too, harmlessly)."""
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
+    namespace = {"torch": torch, "nn": nn, "F": F, "nb02": nb02}
+    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
+    return namespace[name]
+
+
+SIG, RELU = nb02.sigmoid_derivative, nb02.relu
+SIG_RULE = "is not allowed in this exercise: the task is to compute the derivative from its formula"
+RELU_RULE = "is not allowed in this exercise: the task is to write ReLU yourself"
+INPLACE = "changed its input `x` in place"
+
+
+# --- wrong answers ------------------------------------------------------------------------------------
+def sigmoid_in_place(x):
+    s = x.sigmoid_()
+    return s * (1 - s)
+
+
+def with_backward(x):
+    x = x.clone().requires_grad_(True)
+    torch.sigmoid(x).sum().backward()
+    return x.grad
+
+
+def with_autograd_grad(x):
+    x = x.clone().requires_grad_(True)
+    return torch.autograd.grad(torch.sigmoid(x).sum(), x)[0]
+
+
+def with_autograd_backward(x):
+    x = x.clone().requires_grad_(True)
+    torch.autograd.backward(torch.sigmoid(x).sum())
+    return x.grad
+
+
+def with_torch_func(x):
+    return torch.vmap(torch.func.grad(torch.sigmoid))(x.flatten()).view(x.shape)
+
+
+def with_math_loop(x):
+    return torch.tensor([math.exp(-v) / (1 + math.exp(-v)) ** 2 for v in x.tolist()])  # fails on a matrix
+
+
+def zero_negatives_in_place(x):
+    x[x < 0] = 0
+    return x
+
+
+def into_float32_zeros(x):
+    out = torch.zeros(x.shape)  # float32, whatever x is
+    out[x > 0] = x[x > 0]
+    return out
+
+
+def python_max_per_entry(x):
+    return torch.tensor([max(0.0, v) for v in x.flatten().tolist()]).view(x.shape)  # float32
+
+
+WRONG = [
+    # sigmoid_derivative
+    pytest.param(SIG, torch.sigmoid, ("values are off", "1 of 6"), id="sig-the-function-itself"),
+    pytest.param(SIG, lambda x: x * (1 - x), "values are off", id="sig-formula-on-x"),
+    pytest.param(SIG, lambda x: torch.sigmoid(x) * (1 - torch.sigmoid(x)).sum(), "values are off", id="sig-summed"),
+    pytest.param(SIG, lambda x: torch.sigmoid(x).mean(), "shape (), but shape (13,)", id="sig-mean"),
+    pytest.param(SIG, lambda x: 1 - torch.tanh(x) ** 2, "values are off", id="sig-tanh-derivative"),
+    pytest.param(SIG, lambda x: torch.exp(-x) / (1 + torch.exp(-x)), "values are off", id="sig-one-minus-sigmoid"),
+    pytest.param(SIG, lambda x: torch.sigmoid(x) * (1 + torch.sigmoid(x)), "values are off", id="sig-plus"),
+    pytest.param(SIG, lambda x: torch.sigmoid(x) ** 2, "values are off", id="sig-squared"),
+    pytest.param(SIG, with_math_loop, "your function raised TypeError", id="sig-python-loop"),
+    pytest.param(SIG, sigmoid_in_place, INPLACE, id="sig-inplace-sigmoid_"),
+    pytest.param(SIG, with_backward, ("`torch.Tensor.backward`", SIG_RULE), id="sig-forbidden-backward"),
+    pytest.param(SIG, with_autograd_grad, ("`torch.autograd.grad`", SIG_RULE), id="sig-forbidden-autograd-grad"),
+    pytest.param(SIG, with_autograd_backward, ("`torch.autograd.backward`", SIG_RULE),
+                 id="sig-forbidden-autograd-backward"),
+    pytest.param(SIG, with_torch_func, ("`torch.autograd.grad`", SIG_RULE), id="sig-forbidden-torch-func"),
+    pytest.param(SIG, lambda x: derivative("sigmoid", x), ("`course_utils.activations.derivative`", SIG_RULE),
+                 id="sig-forbidden-helper-derivative"),
+    pytest.param(SIG, lambda x: closed_form_derivative("sigmoid", x),
+                 ("`course_utils.activations.closed_form_derivative`", SIG_RULE), id="sig-forbidden-helper-closed-form"),
+    # relu: issue 10's hole (a cap at 1e9 passed: no large value), dtype, shape, in-place, forbidden functions
+    pytest.param(RELU, lambda x: x.clamp(0, 1e9), ("very large values", "values are off", "4 of 6"), id="relu-capped-at-1e9"),
+    pytest.param(RELU, lambda x: F.hardtanh(x, 0, 1e9), ("`torch.nn.functional.hardtanh`", RELU_RULE),
+                 id="relu-forbidden-hardtanh"),
+    pytest.param(RELU, lambda x: x.abs(), "values are off", id="relu-abs"),
+    pytest.param(RELU, lambda x: (x > 0).to(x.dtype), "values are off", id="relu-its-derivative"),
+    pytest.param(RELU, lambda x: torch.where(x < 0, x, 0.0), "values are off", id="relu-keeps-the-negatives"),
+    pytest.param(RELU, lambda x: x.flatten().clamp(min=0), "shape (4,), but shape (2, 2)", id="relu-flattened"),
+    pytest.param(RELU, python_max_per_entry, ("float64 tensor", "dtype torch.float32, but the input has dtype torch.float64"),
+                 id="relu-loses-float64"),
+    pytest.param(RELU, lambda x: x.clamp(min=0).float(), "keep the input's dtype", id="relu-float-cast"),
+    pytest.param(RELU, into_float32_zeros, ("float64 tensor", "your function raised RuntimeError"),
+                 id="relu-float32-buffer"),
+    pytest.param(RELU, zero_negatives_in_place, INPLACE, id="relu-inplace-mask"),
+    pytest.param(RELU, lambda x: x.clamp_(min=0), INPLACE, id="relu-inplace-clamp_"),
+    pytest.param(RELU, F.relu, ("`torch.nn.functional.relu`", RELU_RULE), id="relu-forbidden-F-relu"),
+    pytest.param(RELU, torch.relu, ("`torch.relu`", RELU_RULE), id="relu-forbidden-torch-relu"),
+    pytest.param(RELU, lambda x: x.relu(), ("`torch.Tensor.relu`", RELU_RULE), id="relu-forbidden-Tensor-relu"),
+    pytest.param(RELU, lambda x: x.clone().relu_(), ("`torch.Tensor.relu_`", RELU_RULE), id="relu-forbidden-relu_"),
+    pytest.param(RELU, lambda x: nn.ReLU()(x), ("`torch.nn.functional.relu`", RELU_RULE), id="relu-forbidden-nn-ReLU"),
+    pytest.param(RELU, lambda x: F.threshold(x, 0.0, 0.0), ("`torch.nn.functional.threshold`", RELU_RULE),
+                 id="relu-forbidden-threshold"),
+    pytest.param(RELU, lambda x: F.leaky_relu(x, 0.0), ("`torch.nn.functional.leaky_relu`", RELU_RULE),
+                 id="relu-forbidden-leaky-relu"),
+    pytest.param(RELU, torch.randn(3), "expected a function relu(x)", id="relu-not-a-function"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer, fragments", WRONG)
+def test_wrong_answers_are_rejected_with_a_reason(exercise: Exercise, answer, fragments):
+    exercise.reset()
+    fb = exercise.check(answer)
+    assert fb.attempted and not fb.ok
+    for fragment in (fragments,) if isinstance(fragments, str) else fragments:
+        assert fragment in fb.message()
+    assert "the check raised" not in fb.message()
+
+
+# --- correct alternatives -----------------------------------------------------------------------------
+ALTERNATIVES = [
+    pytest.param(SIG, nb02._sigmoid_derivative, id="sig-reference"),
+    pytest.param(SIG, notebook_function("fda88a25", "sigmoid_derivative"), id="sig-notebook-solution"),
+    pytest.param(SIG, lambda x: torch.exp(-x) / (1 + torch.exp(-x)) ** 2, id="sig-textbook-exp-form"),
+    pytest.param(SIG, lambda x: torch.sigmoid(x) * torch.sigmoid(-x), id="sig-symmetric"),
+    pytest.param(SIG, lambda x: 0.25 * (1 - torch.tanh(x / 2) ** 2), id="sig-via-tanh"),
+    pytest.param(SIG, lambda x: torch.special.expit(x) - torch.special.expit(x) ** 2, id="sig-expit"),
+    pytest.param(SIG, lambda x: 1 / (1 + torch.exp(-x)) * (1 - 1 / (1 + torch.exp(-x))), id="sig-no-torch-sigmoid"),
+    pytest.param(RELU, nb02._relu, id="relu-reference"),
+    pytest.param(RELU, notebook_function("83952335", "relu"), id="relu-notebook-solution"),
+    pytest.param(RELU, lambda x: torch.where(x > 0, x, 0.0), id="relu-where-scalar"),
+    pytest.param(RELU, lambda x: torch.maximum(x, torch.zeros_like(x)), id="relu-maximum"),
+    pytest.param(RELU, lambda x: torch.max(x, torch.tensor(0.0)), id="relu-max-0dim"),
+    pytest.param(RELU, lambda x: x * (x > 0), id="relu-mask-product"),
+    pytest.param(RELU, lambda x: x.clamp_min(0), id="relu-clamp_min"),
+    pytest.param(RELU, lambda x: x.masked_fill(x < 0, 0), id="relu-masked_fill"),
+    pytest.param(RELU, lambda x: (x + x.abs()) / 2, id="relu-abs-formula"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer", ALTERNATIVES)
+def test_correct_alternatives_pass(exercise: Exercise, answer):
+    fb = exercise.check(answer)
+    assert fb.ok, fb.message()
+
+
+def test_cases_cover_large_values_and_float64():
+    assert any(c.args[0].abs().max() > 1e9 for c in RELU.cases)  # a cap such as hardtanh(x, 0, 1e9) fails
+    assert any(c.args[0].dtype == torch.float64 for c in RELU.cases)
+    assert any(c.args[0].numel() == 0 for c in RELU.cases) and any(c.args[0].numel() == 0 for c in SIG.cases)
+    # the textbook form exp(-x) / (1 + exp(-x))^2 is correct and finite on every case: the task does not ask
+    # for a formula that is stable everywhere
+    for case in SIG.cases:
+        x = case.args[0]
+        assert torch.isfinite(torch.exp(-x) / (1 + torch.exp(-x)) ** 2).all()
+
+
+def test_the_sigmoid_reference_matches_autograd():
+    for case in SIG.cases:
+        x = case.args[0]
+        assert torch.allclose(nb02._sigmoid_derivative(x), derivative("sigmoid", x), atol=1e-6)
+
+
+def test_forbidden_helpers_are_restored_after_the_check():
+    import course_utils.activations as activations
+
+    SIG.check(lambda x: closed_form_derivative("sigmoid", x))
+    SIG.check(with_backward)
+    assert activations.closed_form_derivative is closed_form_derivative
+    assert activations.derivative is derivative
+    assert torch.allclose(derivative("sigmoid", torch.zeros(1)), torch.tensor([0.25]))
+    RELU.check(F.relu)
+    assert torch.equal(F.relu(torch.tensor([-1.0, 2.0])), torch.tensor([0.0, 2.0]))
+
+
+# --- stub, hints, secrecy -------------------------------------------------------------------------------
+STUBS = [
+    pytest.param(SIG, notebook_function("260d4a65", "sigmoid_derivative"), id="sig-notebook-stub"),
+    pytest.param(RELU, notebook_function("2501aed4", "relu"), id="relu-notebook-stub"),
+    pytest.param(SIG, ..., id="sig-ellipsis"),
+    pytest.param(RELU, ..., id="relu-ellipsis"),
+]
+
+
+@pytest.mark.parametrize("exercise, stub", STUBS)
+def test_the_stub_is_not_attempted_and_gets_no_hint(exercise: Exercise, stub):
+    exercise.reset()
+    fb = exercise.check(stub)
+    assert not fb.attempted and not fb.ok and fb.hint is None
+    assert "not attempted yet" in fb.message() and "Hint" not in fb.message()
+    assert exercise.attempts == 0
+
+
+@pytest.mark.parametrize(
+    "exercise, wrong", [(SIG, torch.sigmoid), (RELU, lambda x: x.abs())], ids=["sig", "relu"],
+)
+def test_hints_escalate_on_repeated_failure(exercise: Exercise, wrong):
+    assert len(exercise.hints) >= 2
+    exercise.reset()
+    hints = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
+    assert hints[:-1] == list(exercise.hints)
+    assert hints[-1] == exercise.hints[-1]
+    assert hints[0] != hints[1]
+
+
+def test_no_hint_contains_the_solution():
+    for attribute, keys in nb02.SOLUTION_KEYS.items():
+        for hint in getattr(nb02, attribute).hints:
+            squashed = hint.replace(" ", "").lower()
+            for key in keys:
+                assert key.replace(" ", "").lower() not in squashed, (attribute, key)
+    exercises = {name for name, value in vars(nb02).items() if isinstance(value, Exercise)}
+    assert exercises == set(nb02.SOLUTION_KEYS)
+
+
+@pytest.mark.parametrize(
+    "exercise, wrong",
+    [(SIG, torch.sigmoid), (SIG, lambda x: x * (1 - x)), (RELU, lambda x: x.abs()), (RELU, lambda x: x.clamp(0, 1e9))],
+)
+def test_messages_never_show_the_reference_values(exercise: Exercise, wrong):
+    exercise.reset()
+    message = exercise.check(wrong).message()
+    for case in exercise.cases:
+        for value in exercise.reference(*case.args).flatten().tolist():
+            if value != 0 and abs(value) < 1e6:
+                assert f"{value:.4f}" not in message and f"{value:.3f}" not in message, value

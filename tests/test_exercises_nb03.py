@@ -1,0 +1,207 @@
+"""Notebook 03's exercises: wrong answers are rejected with the right message, correct alternatives pass."""
+import math
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from course_utils import scratch
+from course_utils.exercises import nb03
+
+
+def _stub(x):
+    ...
+
+
+def _solution(x):  # the notebook's solution
+    m = x.amax(dim=-1, keepdim=True)
+    shifted = x - m
+    return shifted - shifted.exp().sum(dim=-1, keepdim=True).log()
+
+
+def _forgot_return(x):
+    result = _solution(x)  # noqa: F841
+
+
+def _shift(x):
+    return x - torch.max(x, dim=-1, keepdim=True).values
+
+
+def _global_max(x):
+    shifted = x - x.max()
+    return shifted - shifted.exp().sum(dim=-1, keepdim=True).log()
+
+
+def _inplace(x):
+    x -= x.amax(dim=-1, keepdim=True)
+    return x - x.exp().sum(dim=-1, keepdim=True).log()
+
+
+def _wrong_dim(dim):
+    def log_softmax(x):
+        shifted = x - x.amax(dim=dim, keepdim=True)
+        return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
+    return log_softmax
+
+
+# --- Exercise 1: a stable log_softmax --------------------------------------------------------
+LOG_SOFTMAX_RIGHT = [
+    _solution,
+    nb03._log_softmax,
+    lambda x: _shift(x) - _shift(x).exp().sum(dim=-1, keepdim=True).log(),  # torch.max(...).values
+    lambda x: x - (x.amax(-1, keepdim=True) + (x - x.amax(-1, keepdim=True)).exp().sum(-1, keepdim=True).log()),
+    lambda x: torch.log(torch.exp(_shift(x)) / torch.exp(_shift(x)).sum(-1, keepdim=True)),  # log of a stable softmax
+]
+
+LOG_SOFTMAX_WRONG = [
+    # (answer, fragment of the message)
+    (lambda x: x - x.exp().sum(dim=-1, keepdim=True).log(), "on large inputs [1000, 1001, 1002]: your result contains inf"),
+    (lambda x: (x.exp() / x.exp().sum(dim=-1, keepdim=True)).log(), "your result contains nan: exp of a large score overflows"),
+    (_global_max, "on a batch whose rows have very different scales"),
+    (_wrong_dim(0), "on a batch of 2 rows (work along the last dim): it normalises along dimension 0"),
+    (_wrong_dim(1), "on the tutorial's five numbers: your function raised IndexError"),  # dim=1 hard-coded
+    (lambda x: _wrong_dim(1)(x) if x.dim() > 1 else _solution(x), "on a 3-D tensor of shape (2, 3, 4): it normalises along dimension 1"),
+    (lambda x: _solution(x.float()), "the result has dtype torch.float32, but the input was torch.float64"),
+    (lambda x: _solution(x).float(), "dtype torch.float32, but the input was torch.float64"),  # right values, float32 result
+    (lambda x: _shift(x).exp() / _shift(x).exp().sum(dim=-1, keepdim=True), "it returned probabilities (softmax), not their logarithm"),
+    (_shift, "the log of the sum of the exponentials is missing"),
+    (lambda x: x - x.amax(-1) - (x - x.amax(-1)).exp().sum(-1).log(), "your function raised RuntimeError"),  # no keepdim
+    (lambda x: _shift(x) - _shift(x).exp().sum(dim=-1, keepdim=True), "should add up to 1, and they do not"),  # forgot the log
+    (_forgot_return, "it returned None: did you forget to `return`"),
+    (_inplace, "your function changed its input `x` in place"),
+    # Every softmax / log_softmax / logsumexp of torch is forbidden, under any name.
+    (lambda x: F.log_softmax(x, dim=-1), "`torch.nn.functional.log_softmax` is not allowed in this exercise"),
+    (lambda x: x.log_softmax(-1), "`torch.Tensor.log_softmax` is not allowed"),
+    (lambda x: torch.log_softmax(x, -1), "`torch.log_softmax` is not allowed"),
+    (lambda x: torch.special.log_softmax(x, -1), "`torch.special.log_softmax` is not allowed"),
+    (lambda x: nn.LogSoftmax(dim=-1)(x), "`torch.nn.functional.log_softmax` is not allowed"),
+    (lambda x: F.softmax(x, dim=-1).log(), "`torch.nn.functional.softmax` is not allowed"),
+    (lambda x: x.softmax(-1).log(), "`torch.Tensor.softmax` is not allowed"),
+    (lambda x: torch.softmax(x, -1).log(), "`torch.softmax` is not allowed"),
+    (lambda x: torch.special.softmax(x, -1).log(), "`torch.special.softmax` is not allowed"),
+    (lambda x: x - torch.logsumexp(x, -1, keepdim=True), "`torch.logsumexp` is not allowed"),
+    (lambda x: x - x.logsumexp(-1, keepdim=True), "`torch.Tensor.logsumexp` is not allowed"),
+    (lambda x: torch.distributions.Categorical(logits=x).logits, "`torch.Tensor.logsumexp` is not allowed"),
+    (lambda x: scratch.log_softmax(x), "`course_utils.scratch.log_softmax` is not allowed"),
+]
+
+
+@pytest.mark.parametrize("right", LOG_SOFTMAX_RIGHT)
+def test_log_softmax_accepts_correct_alternatives(right):
+    feedback = nb03.stable_log_softmax.check(right)
+    assert feedback.ok, feedback.message()
+    assert feedback.passed == feedback.total == len(nb03.stable_log_softmax.cases)
+
+
+@pytest.mark.parametrize("wrong, message", LOG_SOFTMAX_WRONG)
+def test_log_softmax_rejects_wrong_answers(wrong, message):
+    feedback = nb03.stable_log_softmax.check(wrong)
+    assert not feedback.ok
+    assert message in feedback.message()
+
+
+def test_log_softmax_cases_cover_the_known_holes():
+    inputs = [case.args[0] for case in nb03.stable_log_softmax.cases]
+    assert any(x.max() >= 1000 for x in inputs) and any(x.max() <= -1000 for x in inputs)  # overflow, underflow
+    assert any(x.dim() == 3 for x in inputs) and any(x.dtype == torch.float64 for x in inputs)
+    assert any(x.dim() == 2 and x.shape[0] > 1 for x in inputs)
+
+
+def test_log_softmax_forbidden_functions_are_restored_afterwards():
+    nb03.stable_log_softmax.check(lambda x: F.log_softmax(x, dim=-1))
+    x = torch.tensor([1.0, 2.0])
+    torch.testing.assert_close(F.log_softmax(x, dim=-1), scratch.log_softmax(x))
+    assert scratch.log_softmax.__name__ == "log_softmax"
+
+
+def test_log_softmax_counts_every_case():
+    feedback = nb03.stable_log_softmax.check(lambda x: x - x.exp().sum(dim=-1, keepdim=True).log())
+    assert 0 < feedback.passed < feedback.total  # the naive formula is right on small scores
+
+
+# --- Exercise 2: an NLL by hand ---------------------------------------------------------------
+P, T = torch.tensor(nb03.NLL_PROBS), torch.tensor(nb03.NLL_TARGETS)
+
+NLL_RIGHT = [
+    -(math.log(0.7) + math.log(0.25)) / 2,  # the notebook's solution
+    nb03._NLL,
+    0.8715,  # typed in with 4 digits
+    torch.tensor(0.8715),  # a 0-dim tensor
+    nn.NLLLoss()(P.log(), T),
+    -P[torch.arange(2), T].log().mean(),
+    torch.tensor([0.8715], dtype=torch.float64),  # a one-element tensor
+]
+
+NLL_WRONG = [
+    (2 * nb03._NLL, "the sum of the two examples' losses"),
+    (-nb03._NLL, "your number is negative"),
+    (-(math.log10(0.7) + math.log10(0.25)) / 2, "base-10 logarithm"),
+    (-(math.log2(0.7) + math.log2(0.25)) / 2, "base-2 logarithm"),
+    (-(math.log(0.7) + math.log(0.5)) / 2, "most likely class"),  # the wrong class
+    (-(math.log(0.1) + math.log(0.25)) / 2, "the other example's row"),  # the wrong probabilities
+    (-(math.log(0.3) + math.log(0.75)) / 2, "uses 1 - p"),  # log of the wrong probabilities
+    (-math.log((0.7 + 0.25) / 2), "log of the mean probability"),
+    (-(math.log(0.7) + math.log(0.25)) / 3, "divides by the number of classes"),
+    (-P.log().mean().item(), "averages -log p over all the classes"),
+    (-math.log(0.7), "the first example only"),
+    (-P[torch.arange(2), T].log(), "it returned 2 numbers, one loss per example"),
+    (0.87, "close but not within 0.001"),
+    (1.0, "the number is not right yet"),
+    ("0.87", "it returned a str"),
+]
+
+
+@pytest.mark.parametrize("right", NLL_RIGHT)
+def test_nll_accepts_a_float_or_a_one_element_tensor(right):
+    feedback = nb03.nll_by_hand.check(right)
+    assert feedback.ok, feedback.message()
+
+
+@pytest.mark.parametrize("wrong, message", NLL_WRONG)
+def test_nll_rejects_plausible_wrong_values(wrong, message):
+    feedback = nb03.nll_by_hand.check(wrong)
+    assert not feedback.ok
+    assert message in feedback.message()
+    assert "0.871" not in feedback.message()  # never the right value
+
+
+# --- Both: the stub, hints, no leak -----------------------------------------------------------
+@pytest.mark.parametrize("exercise, stub", [(nb03.stable_log_softmax, _stub), (nb03.stable_log_softmax, ...),
+                                            (nb03.nll_by_hand, ...), (nb03.nll_by_hand, None)])
+def test_the_stub_is_not_attempted_and_gets_no_hint(exercise, stub):
+    exercise.reset()
+    feedback = exercise.check(stub)
+    assert not feedback.ok and not feedback.attempted
+    assert "not attempted yet" in feedback.message() and "Hint" not in feedback.message()
+    assert exercise.attempts == 0
+
+
+@pytest.mark.parametrize("exercise, wrong", [(nb03.stable_log_softmax, _shift), (nb03.nll_by_hand, 1.0)])
+def test_hints_escalate_on_repeated_failures(exercise, wrong):
+    exercise.reset()
+    shown = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
+    assert shown[: len(exercise.hints)] == list(exercise.hints)
+    assert shown[-1] == exercise.hints[-1]  # the last one repeats
+    assert len(exercise.hints) >= 2
+    exercise.reset()
+
+
+def _squash(text):
+    return "".join(text.lower().split())
+
+
+@pytest.mark.parametrize("name", sorted(nb03.SOLUTION_KEYS))
+def test_no_hint_contains_the_solution(name):
+    exercise = getattr(nb03, name)
+    for key in nb03.SOLUTION_KEYS[name]:
+        for hint in exercise.hints:
+            assert _squash(key) not in _squash(hint), (name, key)
+
+
+def test_a_wrong_answer_never_shows_the_reference_values():
+    x = nb03.stable_log_softmax.cases[0].args[0]
+    want = nb03._log_softmax(x)
+    message = nb03.stable_log_softmax.check(lambda x: x - x.amax(dim=-1, keepdim=True) - 1.0).message()
+    for value in want.tolist():
+        assert f"{value:.3f}" not in message and f"{value:.4f}" not in message

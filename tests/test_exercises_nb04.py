@@ -1,0 +1,265 @@
+"""Notebook 04's exercises: wrong answers are rejected with the right message, correct alternatives pass."""
+import pytest
+import torch
+
+from course_utils.exercises import nb04
+from course_utils.graph import numerical_grad
+
+
+def _stub(w, x, y):
+    ...
+
+
+# --- Exercise 1: a gradient by hand -----------------------------------------------------------
+def _solution(w, x, y):  # the notebook's solution
+    return (2 * (w * x - y) * x).mean()
+
+
+def _with_backward(w, x, y):
+    w = w.detach().clone().requires_grad_(True)
+    ((w * x - y) ** 2).mean().backward()
+    return w.grad
+
+
+def _with_autograd_backward(w, x, y):
+    w = w.detach().clone().requires_grad_(True)
+    torch.autograd.backward(((w * x - y) ** 2).mean())
+    return w.grad
+
+
+def _with_autograd_grad(w, x, y):
+    w = w.detach().clone().requires_grad_(True)
+    return torch.autograd.grad(((w * x - y) ** 2).mean(), w)[0]
+
+
+def _inplace(w, x, y):
+    x *= 2 * (w * x - y)
+    return x.mean()
+
+
+def _loop(w, x, y):
+    total = torch.zeros((), dtype=x.dtype)
+    for xi, yi in zip(x, y):
+        total = total + 2 * (w * xi - yi) * xi
+    return total / len(x)
+
+
+# (The reference, nb04._grad_by_autograd, uses backward(): the very thing the task forbids.)
+GRAD_RIGHT = [
+    _solution,
+    lambda w, x, y: 2 * ((w * x - y) * x).sum() / len(x),
+    lambda w, x, y: 2 * (w * (x * x).mean() - (x * y).mean()),  # expanded
+    lambda w, x, y: torch.dot(2 * (w * x - y), x) / x.numel(),
+    _loop,
+]
+
+GRAD_WRONG = [
+    (lambda w, x, y: (2 * (w * x - y) * x).sum(), "it is n times too large: L is the MEAN"),  # sum, not mean
+    (lambda w, x, y: ((w * x - y) * x).mean(), "it is half the right size"),  # missing 2
+    (lambda w, x, y: (2 * (w * x - y)).mean(), "the inner derivative is missing"),  # missing x
+    (lambda w, x, y: (2 * (y - w * x) * x).mean(), "it has the wrong sign"),  # sign error
+    (lambda w, x, y: -(2 * (w * x - y) * x).mean(), "it has the wrong sign"),
+    (lambda w, x, y: (2 * (w * x - y) * w).mean(), "you differentiated with respect to x?"),
+    (lambda w, x, y: (2 * (w * x - y)).mean() * x.mean(), "the mean of a product is not the product of the means"),
+    (lambda w, x, y: ((w * x - y) ** 2).mean(), "it is the loss L itself"),
+    (lambda w, x, y: (4 * (w * x - y) * x).mean(), "it is twice the right size"),
+    (lambda w, x, y: 2 * (w * x - y) * x, "it returned 3 numbers, one per point"),  # no mean
+    (lambda w, x, y: (2 * (w * x - y) * x).mean().item(), "the task asks for a tensor (0-dim, like w.grad)"),
+    (lambda w, x, y: (2 * (w * x + y) * x).mean(), "the gradient is not right yet"),
+    (_inplace, "your function changed its input `x` in place"),
+    (_with_backward, "`torch.Tensor.backward` is not allowed in this exercise"),
+    (_with_autograd_backward, "`torch.autograd.backward` is not allowed"),
+    (_with_autograd_grad, "`torch.autograd.grad` is not allowed"),
+    (lambda w, x, y: torch.func.grad(lambda v: ((v * x - y) ** 2).mean())(w), "is not allowed in this exercise"),
+    (lambda w, x, y: numerical_grad(lambda v: ((v * x - y) ** 2).mean(), w).to(x.dtype),
+     "`course_utils.graph.numerical_grad` is not allowed"),
+]
+
+
+@pytest.mark.parametrize("right", GRAD_RIGHT)
+def test_grad_by_hand_accepts_correct_alternatives(right):
+    feedback = nb04.grad_by_hand.check(right)
+    assert feedback.ok, feedback.message()
+
+
+@pytest.mark.parametrize("wrong, message", GRAD_WRONG)
+def test_grad_by_hand_rejects_wrong_answers(wrong, message):
+    feedback = nb04.grad_by_hand.check(wrong)
+    assert not feedback.ok
+    assert message in feedback.message()
+
+
+def test_grad_by_hand_reference_is_autograd_and_the_rule_is_restored():
+    nb04.grad_by_hand.check(_with_backward)
+    w = torch.tensor(2.0, requires_grad=True)
+    ((w * torch.tensor([1.0, 2.0]) - 1) ** 2).mean().backward()  # backward works again after the check
+    torch.testing.assert_close(w.grad, _solution(torch.tensor(2.0), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0])))
+
+
+def test_grad_by_hand_never_shows_the_gradient():
+    case = nb04.grad_by_hand.cases[0]
+    want = float(nb04._grad_by_autograd(*case.args))
+    message = nb04.grad_by_hand.check(lambda w, x, y: (2 * (w * x + y) * x).mean()).message()
+    assert f"{want:.3g}" not in message and f"{want:.2f}" not in message
+    assert "largest difference" not in message  # with one number the difference gives the answer away
+
+
+# --- Exercise 2: a backward for y = x^3 -------------------------------------------------------
+def _cube(backward, forward=None):
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+    Cube.backward = staticmethod(backward)
+    if forward is not None:
+        Cube.forward = staticmethod(forward)
+    return Cube
+
+
+def _x(ctx):
+    return ctx.saved_tensors[0]
+
+
+class NotebookSolution(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 3 * x**2   # chain rule: dL/dx = dL/dy * dy/dx
+
+
+class NotebookStub(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        ...  # your code here: return the gradient with respect to x
+
+
+class SavesTheDerivative(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.dydx = 3 * x**2
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return ctx.dydx * grad_output
+
+
+def _inplace_backward(ctx, grad_output):
+    return grad_output.mul_(3 * _x(ctx) ** 2)
+
+
+def _autograd_backward(ctx, grad_output):
+    (x,) = ctx.saved_tensors
+    with torch.enable_grad():
+        x = x.detach().requires_grad_(True)
+        return torch.autograd.grad(x**3, x, grad_output)[0]
+
+
+def _backward_backward(ctx, grad_output):
+    (x,) = ctx.saved_tensors
+    with torch.enable_grad():
+        x = x.detach().requires_grad_(True)
+        (x**3).backward(grad_output)
+        return x.grad
+
+
+def _forgot_return(ctx, grad_output):
+    (x,) = ctx.saved_tensors
+    grad_x = grad_output * 3 * x**2  # noqa: F841
+
+
+CUBE_RIGHT = [
+    NotebookSolution,
+    SavesTheDerivative,
+    _cube(lambda ctx, g: 3 * g * _x(ctx) * _x(ctx)),
+    _cube(lambda ctx, g: torch.mul(g, 3 * _x(ctx).pow(2))),
+    _cube(lambda ctx, g: (g * 3 * _x(ctx) ** 2,)),  # a tuple of one gradient
+    _cube(lambda ctx, g: (g * 3 * _x(ctx) ** 2, None)),  # an extra None: autograd accepts it too
+]
+
+CUBE_WRONG = [
+    (_cube(lambda ctx, g: 3 * _x(ctx) ** 2), "your backward ignores grad_output"),
+    (_cube(lambda ctx, g: g * _x(ctx) ** 2), "off by a constant factor"),
+    (_cube(lambda ctx, g: g * 6 * _x(ctx) ** 2), "off by a constant factor"),
+    (_cube(lambda ctx, g: g * 3 * _x(ctx)), "check the derivative of x^3 (the power rule)"),
+    (_cube(lambda ctx, g: g), "passes grad_output through unchanged"),
+    (_cube(lambda ctx, g: g * _x(ctx) ** 3), "multiplies grad_output by y = x^3 itself"),
+    (_cube(lambda ctx, g: (g * 3 * _x(ctx) ** 2, g)), "your backward returned 2 gradients, but forward has one input"),
+    (_cube(lambda ctx, g: (g * 3 * _x(ctx) ** 2).sum()), "your gradient has shape (), but x has shape (5,)"),
+    (_cube(_forgot_return), "your backward returned None: `return` the gradient"),
+    (_cube(lambda ctx, g: 3.0), "your backward returned a float"),
+    (_cube(_inplace_backward), "your backward changed its input `grad_output` in place"),
+    (_cube(_autograd_backward), "`torch.autograd.grad` is not allowed in this exercise"),
+    (_cube(_backward_backward), "`torch.Tensor.backward` is not allowed in this exercise"),
+    (_cube(lambda ctx, g: g, forward=lambda ctx, x: x**2), "forward should return x ** 3"),
+    (lambda x: x**3, "expected your class Cube (a torch.autograd.Function), got a function"),
+    (_cube(lambda ctx, g: 1 / 0), "your backward raised ZeroDivisionError"),
+]
+
+
+@pytest.mark.parametrize("right", CUBE_RIGHT)
+def test_cube_backward_accepts_correct_alternatives(right):
+    feedback = nb04.cube_backward.check(right)
+    assert feedback.ok, feedback.message()
+
+
+@pytest.mark.parametrize("wrong, message", CUBE_WRONG)
+def test_cube_backward_rejects_wrong_backwards(wrong, message):
+    feedback = nb04.cube_backward.check(wrong)
+    assert not feedback.ok
+    assert message in feedback.message()
+
+
+def test_cube_check_uses_a_grad_output_that_is_not_all_ones():
+    feedback = nb04.cube_backward.check(_cube(lambda ctx, g: 3 * _x(ctx) ** 2))
+    assert 0 < feedback.passed < feedback.total  # right for y.sum(), wrong otherwise: counted truthfully
+
+
+# --- Both: the stub, hints, no leak -----------------------------------------------------------
+@pytest.mark.parametrize("exercise, stub", [
+    (nb04.grad_by_hand, _stub), (nb04.grad_by_hand, ...),
+    (nb04.cube_backward, NotebookStub), (nb04.cube_backward, _cube(lambda ctx, g: None)), (nb04.cube_backward, ...),
+])
+def test_the_stub_is_not_attempted_and_gets_no_hint(exercise, stub):
+    exercise.reset()
+    feedback = exercise.check(stub)
+    assert not feedback.ok and not feedback.attempted
+    assert "not attempted yet" in feedback.message() and "Hint" not in feedback.message()
+    assert exercise.attempts == 0
+
+
+@pytest.mark.parametrize("exercise, wrong", [
+    (nb04.grad_by_hand, lambda w, x, y: (2 * (w * x - y) * x).sum()),
+    (nb04.cube_backward, _cube(lambda ctx, g: g)),
+])
+def test_hints_escalate_on_repeated_failures(exercise, wrong):
+    exercise.reset()
+    shown = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
+    assert len(exercise.hints) >= 2
+    assert shown[: len(exercise.hints)] == list(exercise.hints) and shown[-1] == exercise.hints[-1]
+    exercise.reset()
+
+
+def _squash(text):
+    return "".join(text.lower().split())
+
+
+@pytest.mark.parametrize("name", sorted(nb04.SOLUTION_KEYS))
+def test_no_hint_contains_the_solution(name):
+    exercise = getattr(nb04, name)
+    for key in nb04.SOLUTION_KEYS[name]:
+        for hint in exercise.hints:
+            assert _squash(key) not in _squash(hint), (name, key)

@@ -1,0 +1,374 @@
+"""Notebook 05's exercises: wrong answers are rejected with the right message, correct alternatives pass."""
+import importlib
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from course_utils.checks import Runner
+from course_utils.exercises import nb05
+from course_utils.optimizers import ScratchSGD
+
+
+def _stub(param, grad, buf, lr, momentum):
+    ...
+
+
+# --- Exercise 1: the momentum update --------------------------------------------------------
+def _solution(param, grad, buf, lr, momentum):  # the notebook's solution
+    new_buf = grad.clone() if buf is None else momentum * buf + grad
+    return param - lr * new_buf, new_buf
+
+
+def _zero_initial_buffer(param, grad, buf, lr, momentum):
+    if buf is None:
+        buf = torch.zeros_like(param)
+    buf = momentum * buf + grad  # mu * 0 + g = g: the same first step as torch
+    return param - lr * buf, buf
+
+
+def _method_form(param, grad, buf, lr, momentum):
+    new_buf = grad.detach().clone() if buf is None else buf.mul(momentum).add(grad)
+    return param.add(new_buf, alpha=-lr), new_buf
+
+
+def _with(buffer, update):
+    """An answer from a buffer rule buffer(grad, buf, momentum, lr) and a parameter rule update(param, new_buf, ...)."""
+    def momentum_step(param, grad, buf, lr, momentum):
+        new_buf = buffer(grad, buf, momentum, lr)
+        return update(param, new_buf, grad, buf, lr, momentum), new_buf
+    return momentum_step
+
+
+def _right_buffer(grad, buf, momentum, lr):
+    return grad.clone() if buf is None else momentum * buf + grad
+
+
+def _inplace_param(param, grad, buf, lr, momentum):
+    new_buf = grad.clone() if buf is None else momentum * buf + grad
+    return param.sub_(lr * new_buf), new_buf
+
+
+def _inplace_buffer(param, grad, buf, lr, momentum):
+    new_buf = grad.clone() if buf is None else buf.mul_(momentum).add_(grad)
+    return param - lr * new_buf, new_buf
+
+
+def _aliased_buffer(param, grad, buf, lr, momentum):
+    new_buf = grad if buf is None else momentum * buf + grad
+    return param - lr * new_buf, new_buf
+
+
+def _torch_sgd(param, grad, buf, lr, momentum):
+    p = param.clone().requires_grad_(True)
+    optimizer = torch.optim.SGD([p], lr=lr, momentum=momentum)
+    if buf is not None:
+        optimizer.state[p]["momentum_buffer"] = buf.clone()
+    p.grad = grad.clone()
+    optimizer.step()
+    return p.detach(), optimizer.state[p]["momentum_buffer"]
+
+
+def _scratch_sgd(param, grad, buf, lr, momentum):
+    p = param.clone()
+    p.grad = grad.clone()
+    optimizer = ScratchSGD([p], lr=lr, momentum=momentum)
+    optimizer.step()
+    return p, p.grad
+
+
+MOMENTUM_RIGHT = [_solution, nb05._momentum_step, _zero_initial_buffer, _method_form]
+
+MOMENTUM_WRONG = [
+    (lambda p, g, b, lr, m: (p - lr * g, g.clone()), "your buffer is just the gradient"),  # plain SGD
+    (_with(lambda g, b, m, lr: lr * g if b is None else m * b + lr * g, lambda p, nb, g, b, lr, m: p - nb),
+     "your buffer includes the learning rate"),
+    (_with(lambda g, b, m, lr: g.clone() if b is None else m * b + (1 - m) * g, lambda p, nb, g, b, lr, m: p - lr * nb),
+     "that is dampening"),
+    (_with(lambda g, b, m, lr: m * g + g if b is None else m * b + g, lambda p, nb, g, b, lr, m: p - lr * nb),
+     "on the first step the buffer is the gradient itself"),
+    (_with(_right_buffer, lambda p, nb, g, b, lr, m: p - lr * (nb if b is None else b)),
+     "the parameter moved with the old buffer"),
+    (_with(_right_buffer, lambda p, nb, g, b, lr, m: p - lr * g), "the parameter moved by the gradient alone"),
+    (_with(_right_buffer, lambda p, nb, g, b, lr, m: p + lr * nb), "the parameter moved uphill"),
+    (_with(_right_buffer, lambda p, nb, g, b, lr, m: p - nb), "the learning rate is missing"),
+    (_with(_right_buffer, lambda p, nb, g, b, lr, m: p - lr * (g + m * nb)), "that is Nesterov momentum"),
+    (lambda p, g, b, lr, m: tuple(reversed(_solution(p, g, b, lr, m))), "the order is (new_param, new_buf)"),
+    (lambda p, g, b, lr, m: _solution(p, g, b, lr, m)[0], "it returned one tensor, but the task asks for two"),
+    (_aliased_buffer, "a returned tensor is the input `grad` itself (the same memory)"),
+    (_inplace_param, "your function changed its input `param` in place"),
+    (_inplace_buffer, "your function changed its input `buf` in place"),
+    (_torch_sgd, "`torch.optim.SGD` is not allowed in this exercise"),
+    (_scratch_sgd, "`course_utils.optimizers.ScratchSGD` is not allowed in this exercise"),
+]
+
+
+@pytest.mark.parametrize("right", MOMENTUM_RIGHT)
+def test_momentum_step_accepts_correct_alternatives(right):
+    feedback = nb05.momentum_step.check(right)
+    assert feedback.ok, feedback.message()
+
+
+@pytest.mark.parametrize("wrong, message", MOMENTUM_WRONG)
+def test_momentum_step_rejects_wrong_answers(wrong, message):
+    feedback = nb05.momentum_step.check(wrong)
+    assert not feedback.ok
+    assert message in feedback.message()
+
+
+def test_momentum_reference_is_torch_sgd():
+    p = torch.tensor([1.0, -2.0], requires_grad=True)
+    optimizer = torch.optim.SGD([p], lr=0.1, momentum=0.9)
+    ours, buf = torch.tensor([1.0, -2.0]), None
+    for grad in (torch.tensor([0.5, 0.5]), torch.tensor([-1.0, 2.0]), torch.tensor([0.25, 0.0])):
+        p.grad = grad.clone()
+        optimizer.step()
+        ours, buf = nb05._momentum_step(ours, grad, buf, 0.1, 0.9)
+    torch.testing.assert_close(ours, p.detach())
+    torch.testing.assert_close(buf, optimizer.state[p]["momentum_buffer"])
+
+
+def test_torch_sgd_is_restored_after_the_check():
+    sgd = torch.optim.SGD
+    nb05.momentum_step.check(_torch_sgd)
+    assert torch.optim.SGD is sgd and importlib.import_module("torch.optim.sgd").SGD is sgd
+
+
+def test_plain_sgd_passes_only_the_cases_where_it_agrees():
+    feedback = nb05.momentum_step.check(lambda p, g, b, lr, m: (p - lr * g, g.clone()))
+    assert 0 < feedback.passed < feedback.total
+
+
+# --- Exercise 2: an LBFGS closure -------------------------------------------------------------
+def _maker(body):
+    """make_closure whose closure runs body(optimizer, model, loss_fn, inputs, targets)."""
+    def make_closure(optimizer, model, loss_fn, inputs, targets):
+        def closure():
+            return body(optimizer, model, loss_fn, inputs, targets)
+        return closure
+    return make_closure
+
+
+def _notebook_solution(optimizer, model, loss_fn, inputs, targets):
+    def closure():
+        optimizer.zero_grad()                       # Step 1
+        loss = loss_fn(model(inputs), targets)      # Steps 2-3
+        loss.backward()                             # Step 4
+        return loss
+    return closure
+
+
+def _returns_item(o, m, f, i, t):
+    o.zero_grad()
+    loss = f(m(i), t)
+    loss.backward()
+    return loss.item()
+
+
+def _model_zero_grad(o, m, f, i, t):
+    m.zero_grad()
+    loss = F.cross_entropy(m(i), t)
+    loss.backward()
+    return loss.detach()
+
+
+def _grads_to_none(o, m, f, i, t):
+    for p in m.parameters():
+        p.grad = None
+    loss = f(m(i), t)
+    loss.backward()
+    return loss
+
+
+def _body(zero_grad=True, loss=None, backprop=None, returns=None, step=None, after=None):
+    """A closure body with one thing changed."""
+    def body(o, m, f, i, t):
+        if zero_grad:
+            o.zero_grad()
+        value = f(m(i), t) if loss is None else loss(m, i, t)
+        (value if backprop is None else backprop(value)).backward()
+        if step is not None:
+            step(o, value)
+        if after is not None:
+            after(o, m)
+        return value if returns is None else returns(value)
+    return body
+
+
+def _update_by_hand(o, m):
+    with torch.no_grad():
+        for p in m.parameters():
+            p -= 0.1 * p.grad
+
+
+def _make_and_cache(optimizer, model, loss_fn, inputs, targets):
+    outputs = model(inputs)  # computed once, when the closure is made
+
+    def closure():
+        optimizer.zero_grad()
+        loss = loss_fn(outputs, targets)
+        loss.backward()
+        return loss
+    return closure
+
+
+def _zero_grad_outside(optimizer, model, loss_fn, inputs, targets):
+    optimizer.zero_grad()  # once, not at every call
+
+    def closure():
+        loss = loss_fn(model(inputs), targets)
+        loss.backward()
+        return loss
+    return closure
+
+
+def _calls_the_closure(optimizer, model, loss_fn, inputs, targets):
+    return _notebook_solution(optimizer, model, loss_fn, inputs, targets)()
+
+
+def _forgets_to_return(optimizer, model, loss_fn, inputs, targets):
+    def closure():
+        optimizer.zero_grad()
+        loss = loss_fn(model(inputs), targets)
+        loss.backward()
+        return loss
+
+
+def _empty_closure(optimizer, model, loss_fn, inputs, targets):
+    def closure():
+        ...
+    return closure
+
+
+def _make_stub(optimizer, model, loss_fn, inputs, targets):
+    ...  # your code here: define closure() and return it
+
+
+def _penalised_backward(o, m, f, i, t):
+    o.zero_grad()
+    loss = f(m(i), t)
+    (loss + 0.1 * m.weight.pow(2).sum()).backward()  # a different loss than the one returned
+    return loss
+
+
+def _sum(m, i, t):
+    return nn.CrossEntropyLoss(reduction="sum")(m(i), t)
+
+
+CLOSURE_RIGHT = [
+    _notebook_solution,
+    nb05._reference_closure,
+    _maker(_returns_item),  # LBFGS accepts a float
+    _maker(_model_zero_grad),
+    _maker(_grads_to_none),
+]
+
+CLOSURE_WRONG = [
+    (_maker(_body(step=lambda o, loss: o.step())), "your code calls optimizer.step()"),
+    (_maker(_body(step=lambda o, loss: o.step(lambda: loss))), "your code calls optimizer.step()"),
+    (_maker(_body(returns=lambda loss: 2 * loss)), "your closure returns 2 times the loss"),
+    (_maker(_body(loss=_sum)), "your closure returns the SUM of the examples' losses"),
+    (_maker(_body(loss=_sum, returns=lambda loss: loss / 40)),  # the right value, the gradients of the sum
+     "the gradients your closure leaves are those of the SUM"),
+    (_maker(_body(backprop=lambda loss: 0.5 * loss)), "the gradients your closure leaves are 0.5 times those of the loss"),
+    (_maker(_body(zero_grad=False)), "include the ones that were already in .grad"),  # missing zero_grad
+    (_zero_grad_outside, "include the ones that were already in .grad"),
+    (_maker(_body(returns=lambda loss: None)), "your closure returned None: return the loss"),
+    (_maker(_body(after=lambda o, m: o.zero_grad(set_to_none=False))), "clear the gradients BEFORE backpropagating"),
+    (_maker(_body(after=lambda o, m: o.zero_grad())), "the parameters have no gradient"),
+    (_maker(_body(backprop=lambda loss: loss.detach().requires_grad_())), "the parameters have no gradient"),
+    (_maker(_penalised_backward), "the gradients your closure leaves are not the gradients of the loss"),
+    (_maker(_body(after=_update_by_hand)), "your closure changed the parameters"),
+    (_maker(_body(loss=lambda m, i, t: F.cross_entropy(m(i), t, reduction="none"), backprop=lambda l: l.mean())),
+     "your closure returned a tensor of shape (40,)"),
+    (_make_and_cache, "it reuses a result computed before it was called"),
+    (_calls_the_closure, "make_closure returned a Tensor: return the function closure itself"),
+    (_forgets_to_return, "make_closure returned None"),
+    (_maker(lambda o, m, f, i, t: f(m(torch.randn(5, 822)), t)), "your closure raised RuntimeError"),  # notebook's X
+]
+
+
+@pytest.mark.parametrize("right", CLOSURE_RIGHT)
+def test_lbfgs_closure_accepts_correct_alternatives(right):
+    feedback = nb05.lbfgs_closure.check(right)
+    assert feedback.ok, feedback.message()
+
+
+@pytest.mark.parametrize("wrong, message", CLOSURE_WRONG)
+def test_lbfgs_closure_rejects_wrong_closures(wrong, message):
+    feedback = nb05.lbfgs_closure.check(wrong)
+    assert not feedback.ok
+    assert message in feedback.message()
+
+
+def test_lbfgs_closure_a_second_call_catches_accumulation():
+    """zero_grad once in make_closure: right on a first call from clean gradients, wrong on the second."""
+    problems = dict(nb05._check_closure_maker(_zero_grad_outside, Runner(nb05.lbfgs_closure, _zero_grad_outside)))
+    assert len(problems) == 4
+    assert "already in .grad" in problems["a second call at the same parameters"]
+    assert "already in .grad" in problems["a call after the parameters moved (as LBFGS moves them)"]
+
+
+def test_lbfgs_reference_reduces_the_loss_and_the_check_leaves_the_rng_alone():
+    torch.manual_seed(0)
+    expected = torch.randn(3)
+    torch.manual_seed(0)
+    assert nb05.lbfgs_closure.check(_notebook_solution).ok
+    assert torch.equal(torch.randn(3), expected)
+    model, loss_fn, inputs, targets = nb05._lbfgs_problem()
+    with torch.no_grad():
+        before = loss_fn(model(inputs), targets).item()
+    after_params = nb05._run_lbfgs(nb05._reference_closure)
+    with torch.no_grad():
+        for p, q in zip(model.parameters(), after_params):
+            p.copy_(q)
+        assert loss_fn(model(inputs), targets).item() < 0.8 * before
+
+
+# --- Both: the stub, hints, no leak -----------------------------------------------------------
+@pytest.mark.parametrize("exercise, stub", [
+    (nb05.momentum_step, _stub), (nb05.momentum_step, ...),
+    (nb05.lbfgs_closure, _make_stub), (nb05.lbfgs_closure, _empty_closure), (nb05.lbfgs_closure, ...),
+])
+def test_the_stub_is_not_attempted_and_gets_no_hint(exercise, stub):
+    exercise.reset()
+    feedback = exercise.check(stub)
+    assert not feedback.ok and not feedback.attempted
+    assert "not attempted yet" in feedback.message() and "Hint" not in feedback.message()
+    assert exercise.attempts == 0
+
+
+@pytest.mark.parametrize("exercise, wrong", [
+    (nb05.momentum_step, lambda p, g, b, lr, m: (p - lr * g, g.clone())),
+    (nb05.lbfgs_closure, _maker(_body(zero_grad=False))),
+])
+def test_hints_escalate_on_repeated_failures(exercise, wrong):
+    exercise.reset()
+    shown = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
+    assert len(exercise.hints) >= 2
+    assert shown[: len(exercise.hints)] == list(exercise.hints) and shown[-1] == exercise.hints[-1]
+    exercise.reset()
+
+
+def _squash(text):
+    return "".join(text.lower().split())
+
+
+@pytest.mark.parametrize("name", sorted(nb05.SOLUTION_KEYS))
+def test_no_hint_contains_the_solution(name):
+    exercise = getattr(nb05, name)
+    for key in nb05.SOLUTION_KEYS[name]:
+        for hint in exercise.hints:
+            assert _squash(key) not in _squash(hint), (name, key)
+
+
+def test_a_wrong_answer_never_shows_the_reference_values():
+    message = nb05.momentum_step.check(lambda p, g, b, lr, m: (p - lr * g, g.clone())).message()
+    new_param, new_buf = nb05._momentum_step(*nb05.momentum_step.cases[1].args)
+    for value in new_param.tolist() + new_buf.tolist():
+        assert f"{value:.2f}" not in message
+    model, loss_fn, inputs, targets = nb05._lbfgs_problem()
+    loss = loss_fn(model(inputs), targets).item()
+    message = nb05.lbfgs_closure.check(_maker(_body(returns=lambda loss: 2 * loss))).message()
+    assert f"{loss:.3f}" not in message and f"{2 * loss:.3f}" not in message

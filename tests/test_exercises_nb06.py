@@ -1,0 +1,406 @@
+"""Notebook 06's exercises give a teacher's verdict: wrong answers fail with a message that says why, correct
+alternatives pass, the stub is "not attempted", hints escalate and never give the solution away.
+
+fix_training_loop is a "fix this code" exercise: its stub is the buggy loop itself (nb06.BUGGY_TRAIN_SOURCE,
+which the notebook shows character for character). Training changes the model in place, which is the task, so
+only the minibatches are compared. None of the three exercises forbids a function.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course_utils.checks import Exercise, assert_shape
+from course_utils.checks.guards import same_code
+from course_utils.exercises import nb06
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06_training_and_debugging.ipynb"
+STUB_CELL, SOLUTION_CELL = "6d384d8b", "b3e59d68"
+MSE_STUB_CELL, MSE_SOLUTION_CELL = "f127efb2", "affa8f9b"
+DIAGNOSE_STUB_CELL, DIAGNOSE_SOLUTION_CELL = "d38c1fb6", "b0e33ff3"
+
+
+def cell_source(cell_id: str) -> str:
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    return "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
+
+
+def notebook_namespace(cell_id: str) -> dict:
+    """What the notebook's cell defines, without running its check line."""
+    source = "\n".join(line for line in cell_source(cell_id).splitlines() if ".check(" not in line)
+    namespace = {"torch": torch, "nn": nn, "assert_shape": assert_shape, "nb06": nb06}
+    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
+    return namespace
+
+
+# --- fix_training_loop: wrong answers -----------------------------------------------------------------
+def make_loop(*, zero_grad=True, backward_first=True, floats=True, loss_fn=None, fixed_lr=None, fixed_epochs=None,
+              per_epoch=False, touch_batches=False):
+    """A training loop with one (or more) of the mistakes students make."""
+
+    def train(model, batches, epochs=5, lr=0.5):
+        loss_function = loss_fn or nn.CrossEntropyLoss()
+        optimizer = torch.optim.SGD(model.parameters(), lr=fixed_lr or lr)
+        losses = []
+        for _ in range(fixed_epochs or epochs):
+            epoch_losses = []
+            for inputs, targets in batches:
+                if touch_batches:
+                    inputs += 0.1
+                if zero_grad:
+                    optimizer.zero_grad()
+                scores = model(inputs)
+                loss = loss_function(scores, targets)
+                if backward_first:
+                    loss.backward()
+                    optimizer.step()
+                else:
+                    optimizer.step()
+                    loss.backward()
+                epoch_losses.append(loss.item() if floats else loss)
+            losses.extend([sum(epoch_losses) / len(epoch_losses)] if per_epoch else epoch_losses)
+        return losses
+
+    return train
+
+
+def clears_after_backward(model, batches, epochs=5, lr=0.5):
+    loss_function, optimizer, losses = nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=lr), []
+    for _ in range(epochs):
+        for inputs, targets in batches:
+            loss = loss_function(model(inputs), targets)
+            loss.backward()
+            optimizer.zero_grad()  # clears this step's gradients before the update
+            optimizer.step()
+            losses.append(loss.item())
+    return losses
+
+
+def detached_losses(model, batches, epochs=5, lr=0.5):
+    return [torch.tensor(v) for v in make_loop()(model, batches, epochs, lr)]
+
+
+def forgot_return(model, batches, epochs=5, lr=0.5):
+    make_loop()(model, batches, epochs, lr)
+
+
+TRAIN = nb06.fix_training_loop
+TRAIN_WRONG = [
+    pytest.param(make_loop(zero_grad=False), ("0 of 4 passed", "gradients pile up", "Step 1 is missing"),
+                 id="train-no-zero_grad"),
+    pytest.param(make_loop(backward_first=False), ("0 of 4 passed", "never learns", "Step 5 must come after Step 4"),
+                 id="train-step-before-backward"),
+    pytest.param(make_loop(zero_grad=False, backward_first=False), ("two bugs are left",), id="train-only-floats-fixed"),
+    pytest.param(make_loop(floats=False), ("Tensors, not Python floats", "computation graph"), id="train-tensors"),
+    pytest.param(detached_losses, ("Tensors, not Python floats",), id="train-detached-tensors"),
+    pytest.param(make_loop(loss_fn=nn.NLLLoss()), ("first loss", "Steps 2 and 3"), id="train-wrong-loss-nll"),
+    pytest.param(make_loop(loss_fn=nn.CrossEntropyLoss(reduction="sum")), ("first loss",), id="train-wrong-loss-sum"),
+    pytest.param(make_loop(fixed_lr=0.5), ("1 of 4 passed", "lr=0.1 was asked", "use the `lr` argument"),
+                 id="train-ignores-lr"),
+    pytest.param(make_loop(fixed_epochs=5), ("1 of 4 passed", "epochs=2 was asked", "use the `epochs` argument"),
+                 id="train-ignores-epochs"),
+    pytest.param(make_loop(per_epoch=True), ("one loss per epoch",), id="train-loss-per-epoch"),
+    pytest.param(clears_after_backward, ("never learns",), id="train-zero_grad-between-backward-and-step"),
+    pytest.param(forgot_return, ("returned None",), id="train-no-return"),
+    pytest.param(make_loop(touch_batches=True), ("changed the minibatches in place",), id="train-inplace-batches"),
+    pytest.param(lambda model, batches, epochs=5, lr=0.5: 1 / 0, ("your train raised ZeroDivisionError",),
+                 id="train-raises"),
+]
+
+
+# --- checked_mse: wrong answers -----------------------------------------------------------------------
+def only_predictions_checked(predictions, targets):
+    assert_shape(predictions, (targets.shape[0],), "predictions")  # targets [6, 1] still broadcasts
+    return ((predictions - targets) ** 2).mean()
+
+
+def bare_assert(predictions, targets):
+    assert predictions.dim() == 1 and targets.dim() == 1 and predictions.shape == targets.shape
+    return ((predictions - targets) ** 2).mean()
+
+
+def equal_shapes_only(predictions, targets):
+    if predictions.shape != targets.shape:
+        raise ValueError("shapes differ")
+    return ((predictions - targets) ** 2).mean()
+
+
+def vectors_only(predictions, targets):
+    if predictions.dim() != 1 or targets.dim() != 1:
+        raise ValueError("not vectors")
+    return ((predictions - targets) ** 2).mean()  # [1] against [6] still broadcasts, [5] against [6] fails
+
+
+def checked(formula):
+    def mse(predictions, targets):
+        assert_shape(targets, (None,), "targets")
+        assert_shape(predictions, (targets.shape[0],), "predictions")
+        return formula(predictions, targets)
+
+    return mse
+
+
+def runtime_error(predictions, targets):
+    if predictions.shape != targets.shape or predictions.dim() != 1:
+        raise RuntimeError("bad shapes")
+    return ((predictions - targets) ** 2).mean()
+
+
+def subtracts_in_place(predictions, targets):
+    assert_shape(targets, (None,), "targets")
+    assert_shape(predictions, (targets.shape[0],), "predictions")
+    return (predictions.sub_(targets) ** 2).mean()
+
+
+MSE = nb06.checked_mse
+MSE_WRONG = [
+    pytest.param(lambda p, t: ((p - t) ** 2).mean(), ("4 of 15 passed", "broadcast silently to [6, 6]"),
+                 id="mse-no-checks"),
+    pytest.param(lambda p, t: F.mse_loss(p, t), ("returned a result instead of raising a ValueError",),
+                 id="mse-F.mse_loss-unchecked"),
+    pytest.param(only_predictions_checked,
+                 ("13 of 15 passed", "predictions [6] and targets [6, 1]", "broadcast silently"),
+                 id="mse-targets-never-checked"),
+    pytest.param(bare_assert, ("AssertionError, not ValueError", "-O"), id="mse-bare-assert"),
+    pytest.param(equal_shapes_only, ("14 of 15 passed", "both are columns"), id="mse-equal-shapes-only"),
+    pytest.param(vectors_only, ("raised RuntimeError instead of a ValueError",), id="mse-dims-only"),
+    pytest.param(runtime_error, ("raised RuntimeError instead of a ValueError",), id="mse-raises-RuntimeError"),
+    pytest.param(checked(lambda p, t: (p - t).abs().mean()), ("11 of 15 passed", "value is off"), id="mse-abs"),
+    pytest.param(checked(lambda p, t: ((p - t) ** 2).sum()), ("value is off",), id="mse-sum"),
+    pytest.param(checked(lambda p, t: ((p - t) ** 2).mean().item()), ("but a torch.Tensor was expected",),
+                 id="mse-float"),
+    pytest.param(checked(lambda p, t: None), ("returned None",), id="mse-no-return"),
+    pytest.param(subtracts_in_place, ("changed its input `predictions` in place",), id="mse-in-place"),
+]
+
+
+# --- diagnose: wrong answers --------------------------------------------------------------------------
+DIAGNOSE = nb06.diagnose
+DIAGNOSE_WRONG = [
+    pytest.param("none", ("not this one", "healthy run"), id="diagnose-none"),
+    pytest.param("lr too high", ("not this one", "grow exponentially"), id="diagnose-lr"),
+    pytest.param("learning rate too large", ("not this one", "grow exponentially"), id="diagnose-learning-rate"),
+    pytest.param("saturated sigmoid", ("not this one", "orders of magnitude"), id="diagnose-saturated"),
+    pytest.param("Saturated_Sigmoid", ("not this one", "orders of magnitude"), id="diagnose-saturated-spelling"),
+    pytest.param("exploding gradients", ("not this one",), id="diagnose-exploding"),
+    pytest.param("banana", ("is not one of the options",), id="diagnose-not-an-option"),
+    pytest.param("no zero_grad or lr too high", ("more than one bug",), id="diagnose-two-options"),
+    pytest.param(3, ("expected a string",), id="diagnose-not-a-string"),
+]
+
+WRONG = (
+    [pytest.param(TRAIN, *p.values, id=p.id) for p in TRAIN_WRONG]
+    + [pytest.param(MSE, *p.values, id=p.id) for p in MSE_WRONG]
+    + [pytest.param(DIAGNOSE, *p.values, id=p.id) for p in DIAGNOSE_WRONG]
+)
+
+
+@pytest.mark.parametrize("exercise, answer, fragments", WRONG)
+def test_wrong_answers_are_rejected_with_a_reason(exercise: Exercise, answer, fragments):
+    exercise.reset()
+    fb = exercise.check(answer)
+    assert fb.attempted and not fb.ok
+    for fragment in fragments:
+        assert fragment in fb.message()
+    assert "the check raised" not in fb.message()
+
+
+def test_no_zero_grad_and_step_before_backward_get_different_messages():
+    messages = set()
+    for loop in (make_loop(zero_grad=False), make_loop(backward_first=False), make_loop(zero_grad=False, backward_first=False)):
+        TRAIN.reset()
+        messages.add(TRAIN.check(loop).problem)
+    assert len(messages) == 3
+
+
+def test_every_wrong_shape_of_either_argument_must_raise():
+    shapes = {(p, t) for p, t in nb06.MSE_BAD}
+    assert ((6,), (6, 1)) in shapes and ((6, 1), (6,)) in shapes  # the column as either argument
+    assert ((6,), (1,)) in shapes and ((1,), (6,)) in shapes  # one value broadcasts against six
+    assert ((6, 1), (6, 1)) in shapes  # same shape, but not vectors
+    # The F.mse_loss answer fails on every case that broadcasts, not only on one
+    MSE.reset()
+    fb = MSE.check(lambda p, t: F.mse_loss(p, t))
+    assert fb.passed == len(nb06.MSE_GOOD)
+
+
+def test_wrong_diagnoses_do_not_reveal_the_answer():
+    for wrong in ("none", "lr too high", "saturated sigmoid"):
+        DIAGNOSE.reset()
+        problem = DIAGNOSE.check(wrong).problem
+        assert "zero" not in problem and "accumulat" not in problem and "pile" not in problem
+
+
+# --- correct alternatives -----------------------------------------------------------------------------
+def manual_sgd(model, batches, epochs=5, lr=0.5):
+    losses = []
+    for _ in range(epochs):
+        for inputs, targets in batches:
+            model.zero_grad()
+            loss = F.cross_entropy(model(inputs), targets)
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= lr * p.grad
+            losses.append(float(loss.detach()))
+    return losses
+
+
+def clears_at_the_end(model, batches, epochs=5, lr=0.5):
+    loss_function, optimizer, losses = nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=lr), []
+    for _ in range(epochs):
+        for inputs, targets in batches:
+            loss = loss_function(model(inputs), targets)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=False)
+            losses.append(loss.detach().item())
+    return losses
+
+
+def mse_explicit(predictions, targets):
+    if targets.dim() != 1:
+        raise ValueError(f"targets must be a vector, got shape {tuple(targets.shape)}")
+    if predictions.shape != targets.shape:
+        raise ValueError(f"predictions must have shape {tuple(targets.shape)}, got {tuple(predictions.shape)}")
+    return torch.mean((predictions - targets).pow(2))
+
+
+ALTERNATIVES = [
+    pytest.param(TRAIN, notebook_namespace(SOLUTION_CELL)["train_solution"], id="train-notebook-solution"),
+    pytest.param(TRAIN, nb06._reference_train, id="train-reference"),
+    pytest.param(TRAIN, make_loop(), id="train-fixed-stub"),
+    pytest.param(TRAIN, manual_sgd, id="train-manual-sgd"),
+    pytest.param(TRAIN, clears_at_the_end, id="train-zero_grad-at-the-end"),
+    pytest.param(MSE, notebook_namespace(MSE_SOLUTION_CELL)["mse_solution"], id="mse-notebook-solution"),
+    pytest.param(MSE, nb06._reference_mse, id="mse-reference"),
+    pytest.param(MSE, mse_explicit, id="mse-explicit-ValueError"),
+    pytest.param(MSE, checked(F.mse_loss), id="mse-checked-F.mse_loss"),
+    pytest.param(MSE, checked(lambda p, t: ((t - p) * (t - p)).sum() / t.numel()), id="mse-sum-over-n"),
+    pytest.param(DIAGNOSE, notebook_namespace(DIAGNOSE_SOLUTION_CELL)["answer_solution"], id="diagnose-notebook"),
+    pytest.param(DIAGNOSE, "No zero_grad()", id="diagnose-capitalised"),
+    pytest.param(DIAGNOSE, "missing zero grad", id="diagnose-missing"),
+    pytest.param(DIAGNOSE, "forgot optimizer.zero_grad()", id="diagnose-forgot"),
+    pytest.param(DIAGNOSE, " no_zero_grad ", id="diagnose-underscores"),
+    pytest.param(DIAGNOSE, "gradients accumulate", id="diagnose-accumulate"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer", ALTERNATIVES)
+def test_correct_alternatives_pass(exercise: Exercise, answer):
+    fb = exercise.check(answer)
+    assert fb.ok, fb.message()
+
+
+# --- stub, hints, secrecy -------------------------------------------------------------------------------
+def test_the_notebooks_stub_cell_is_exactly_the_buggy_loop():
+    source = cell_source(STUB_CELL)
+    assert source == nb06.BUGGY_TRAIN_SOURCE + "\nnb06.fix_training_loop.check(train)"
+    assert same_code(notebook_namespace(STUB_CELL)["train"], nb06.buggy_train)
+
+
+def test_the_stub_is_a_correct_loop_with_three_bugs():
+    """Guards the stub against drift: fixing exactly the three bugs gives a passing answer."""
+    fixed = (
+        nb06.BUGGY_TRAIN_SOURCE.replace("            scores", "            optimizer.zero_grad()\n            scores", 1)
+        .replace("optimizer.step()\n            loss.backward()", "loss.backward()\n            optimizer.step()")
+        .replace("losses.append(loss)", "losses.append(loss.item())")
+    )
+    namespace = {"torch": torch, "nn": nn}
+    exec(fixed, namespace)
+    TRAIN.reset()
+    assert TRAIN.check(namespace["train"]).ok
+
+
+STUBS = [
+    pytest.param(TRAIN, nb06.buggy_train, id="train-buggy-loop"),
+    pytest.param(TRAIN, notebook_namespace(STUB_CELL)["train"], id="train-notebook-stub"),
+    pytest.param(MSE, notebook_namespace(MSE_STUB_CELL)["mse"], id="mse-notebook-stub"),
+    pytest.param(DIAGNOSE, notebook_namespace(DIAGNOSE_STUB_CELL)["answer"], id="diagnose-notebook-stub"),
+    pytest.param(TRAIN, ..., id="train-ellipsis"),
+    pytest.param(MSE, ..., id="mse-ellipsis"),
+]
+
+
+@pytest.mark.parametrize("exercise, stub", STUBS)
+def test_the_stub_is_not_attempted_and_gets_no_hint(exercise: Exercise, stub):
+    exercise.reset()
+    fb = exercise.check(stub)
+    assert not fb.attempted and not fb.ok and fb.hint is None
+    assert "not attempted yet" in fb.message() and "Hint" not in fb.message()
+    assert exercise.attempts == 0
+
+
+@pytest.mark.parametrize(
+    "exercise, wrong",
+    [(TRAIN, make_loop(zero_grad=False)), (MSE, only_predictions_checked), (DIAGNOSE, "lr too high")],
+    ids=["train", "mse", "diagnose"],
+)
+def test_hints_escalate_on_repeated_failure(exercise: Exercise, wrong):
+    assert len(exercise.hints) >= 2
+    exercise.reset()
+    hints = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
+    assert hints[:-1] == list(exercise.hints)
+    assert hints[-1] == exercise.hints[-1]
+    assert hints[0] != hints[1]
+
+
+def test_no_hint_contains_the_solution():
+    for attribute, keys in nb06.SOLUTION_KEYS.items():
+        for hint in getattr(nb06, attribute).hints:
+            squashed = hint.replace(" ", "").lower()
+            for key in keys:
+                assert key.replace(" ", "").lower() not in squashed, (attribute, key)
+    exercises = {name for name, value in vars(nb06).items() if isinstance(value, Exercise)}
+    assert exercises == set(nb06.SOLUTION_KEYS)
+
+
+def _shown(value: float) -> list[str]:
+    return [f"{value:.4f}", f"{value:.3f}", f"{value:.2f}"]
+
+
+def test_messages_never_show_the_reference_values():
+    reference_losses = []
+    for epochs, lr, seed, n_batches in nb06.TRAIN_CASES:
+        reference_losses += nb06._loop(nb06.fresh_model(seed), nb06.training_batches(seed, n_batches), epochs, lr)
+    for wrong in (make_loop(zero_grad=False), make_loop(fixed_lr=0.5), make_loop(loss_fn=nn.NLLLoss())):
+        TRAIN.reset()
+        message = TRAIN.check(wrong).message()
+        assert not any(text in message for v in reference_losses for text in _shown(v))
+    values = []
+    for k, (p_shape, t_shape, seed, scale) in enumerate(nb06.MSE_GOOD):
+        values.append(nb06._reference_mse(nb06._randn(p_shape, 10 + k, scale), nb06._randn(t_shape, 20 + k, scale)).item())
+    for wrong in (checked(lambda p, t: (p - t).abs().mean()), checked(lambda p, t: ((p - t) ** 2).sum())):
+        MSE.reset()
+        message = MSE.check(wrong).message()
+        assert not any(text in message for v in values for text in _shown(v))
+
+
+def test_the_train_cases_tell_the_bugs_apart():
+    """Every case separates the correct loop from each buggy variant (so 'k of N' is truthful)."""
+    for epochs, lr, seed, n_batches in nb06.TRAIN_CASES:
+        batches = nb06.training_batches(seed, n_batches)
+        runs = {
+            flags: nb06._loop(nb06.fresh_model(seed), batches, epochs, lr, zero_grad=flags[0], backward_first=flags[1])
+            for flags in ((True, True), (False, True), (True, False), (False, False))
+        }
+        for a in runs:
+            for b in runs:
+                if a != b:
+                    assert not nb06._close(runs[a], runs[b]), (epochs, lr, a, b)
+        if lr != nb06.DEFAULT_LR:
+            wrong_lr = nb06._loop(nb06.fresh_model(seed), batches, epochs, nb06.DEFAULT_LR)
+            assert not nb06._close(runs[(True, True)], wrong_lr)
+    assert {lr for _, lr, _, _ in nb06.TRAIN_CASES} != {nb06.DEFAULT_LR}
+    assert {e for e, _, _, _ in nb06.TRAIN_CASES} != {nb06.DEFAULT_EPOCHS}
+
+
+def test_mystery_run_is_unchanged():
+    history = nb06.mystery_history()
+    assert history.steps == 40 and math.isfinite(history.losses[-1])
