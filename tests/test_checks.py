@@ -410,3 +410,19 @@ def test_exercise_constructor_checks(kwargs, error, match):
 def test_exercise_repr():
     assert "3 cases" in repr(make_square())
     assert "a value" in repr(Exercise("v", 1.0)) and "custom check" in repr(Exercise("c", check_fn=lambda a, r: None))
+
+
+def test_probe_uninitialised_catches_answers_that_hide_the_nan_marker():
+    ex = Exercise("zeros", torch.zeros, [Case((2, 3))], probe_uninitialised=True, hints=["h"])
+    assert "depends on uninitialised memory" in repr(ex.check(lambda r, c: torch.empty(r, c).nan_to_num(0)))
+    assert "contains nan" in repr(ex.check(lambda r, c: torch.empty(r, c) * 0))  # the nan itself is reported first
+    assert ex.check(lambda r, c: torch.empty(r, c).zero_()).ok  # initialised after all: accepted
+    assert ex.check(lambda r, c: torch.zeros(r, c)).ok
+    # without the probe, the nan_to_num answer slips through: the probe is what closes the hole
+    loose = Exercise("zeros", torch.zeros, [Case((2, 3))], hints=["h"])
+    assert loose.check(lambda r, c: torch.empty(r, c).nan_to_num(0)).ok
+
+
+def test_turning_on_requires_grad_of_an_input_counts_as_changing_it():
+    with pytest.raises(StudentError, match="changed its input `x`"):
+        call_student(lambda x: x.requires_grad_() * 2, torch.ones(2))

@@ -101,6 +101,15 @@ WRONG = [
     pytest.param(SIG, lambda x: closed_form_derivative("sigmoid", x),
                  ("`course_utils.activations.closed_form_derivative`", SIG_RULE), id="sig-forbidden-helper-closed-form"),
     # relu: issue 10's hole (a cap at 1e9 passed: no large value), dtype, shape, in-place, forbidden functions
+    # review: look-alikes of ReLU
+    pytest.param(RELU, lambda x: torch.nn.functional.prelu(x, x.new_zeros(1)), "`torch.nn.functional.prelu` is not allowed",
+                 id="relu-prelu-zero"),
+    pytest.param(RELU, lambda x: torch.nn.PReLU(init=0.0).to(x.dtype)(x).detach(), "`torch.nn.functional.prelu` is not allowed",
+                 id="relu-nn-prelu"),
+    pytest.param(RELU, lambda x: torch.nn.functional.celu(x, alpha=1e-30), "`torch.nn.functional.celu` is not allowed",
+                 id="relu-celu"),
+    pytest.param(RELU, lambda x: torch.nn.functional.softplus(x, beta=1e12), "`torch.nn.functional.softplus` is not allowed",
+                 id="relu-softplus"),
     pytest.param(RELU, lambda x: x.clamp(0, 1e9), ("very large values", "values are off", "4 of 6"), id="relu-capped-at-1e9"),
     pytest.param(RELU, lambda x: F.hardtanh(x, 0, 1e9), ("`torch.nn.functional.hardtanh`", RELU_RULE),
                  id="relu-forbidden-hardtanh"),

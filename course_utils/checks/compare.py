@@ -76,7 +76,7 @@ def _compare_tensors(got: Any, want: torch.Tensor, *, atol: float, rtol: float) 
         kind = "floating-point" if want.is_floating_point() else "integer"
         return f"the result has dtype {got.dtype}, but {article(kind)} tensor was expected"
     if got.dtype != want.dtype:
-        return f"the result has dtype {got.dtype}, but dtype {want.dtype} was expected: keep the inputs' dtype"
+        return f"the result has dtype {got.dtype}, but dtype {want.dtype} was expected"
     got_d, want_d = got.detach().to("cpu", torch.float64), want.detach().to("cpu", torch.float64)
     bad = _non_finite(got_d, want_d)
     if bad:

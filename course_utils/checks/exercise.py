@@ -64,7 +64,7 @@ class Runner:
         ex = self.exercise
         return call_student(
             fn, *args, forbidden=ex.forbidden, rule=ex.rule, modifies_inputs=ex.modifies_inputs,
-            who=who, answer=self.answer, **kwargs,
+            who=who, answer=self.answer, probe_uninitialised=ex.probe_uninitialised, **kwargs,
         )
 
 
@@ -85,6 +85,8 @@ class Exercise:
     stub:            the untouched stub when it is not `...` (e.g. a buggy loop to fix): the same code is
                      "not attempted yet"
     nan_note:        added to the message when the result contains nan, e.g. "uninitialised memory?"
+    probe_uninitialised: run every case a second time with new memory filled with a finite marker: catches
+                     answers that build on uninitialised memory and then remove the nan (e.g. nan_to_num)
     strict:          numbers must have the expected Python type (see `compare`); value exercises are lenient
     atol, rtol:      tolerances for numbers and tensors
     """
@@ -102,6 +104,7 @@ class Exercise:
         modifies_inputs: bool = False,
         stub: Any = None,
         nan_note: str | None = None,
+        probe_uninitialised: bool = False,
         strict: bool = True,
         atol: float = 1e-5,
         rtol: float = 1e-4,
@@ -125,6 +128,7 @@ class Exercise:
         self.hints, self.check_fn = tuple(hints), check_fn
         self.forbidden, self.rule, self.modifies_inputs = tuple(forbidden), rule, modifies_inputs
         self.stub, self.nan_note, self.strict, self.atol, self.rtol = stub, nan_note, strict, atol, rtol
+        self.probe_uninitialised = probe_uninitialised
         self.attempts = 0  # failed attempts so far, in this kernel: picks the hint
 
     def __repr__(self) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from course_utils._validate import type_name
 
@@ -165,6 +166,36 @@ def fill_uninitialised_memory() -> Iterator[None]:
         torch.utils.deterministic.fill_uninitialized_memory = fill
 
 
+_EMPTY_OPS = ("empty", "empty_strided", "empty_like", "new_empty", "new_empty_strided")
+UNINITIALISED_MARKER = 1234.5  # what `fill_with_marker` writes into new memory (integers: 1234)
+
+
+class _FillWithMarker(TorchDispatchMode):
+    """Every new uninitialised tensor (aten.empty and friends) is filled with a finite marker value."""
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        if func.overloadpacket.__name__ in _EMPTY_OPS and isinstance(out, torch.Tensor):
+            with torch.no_grad():
+                out.fill_(UNINITIALISED_MARKER if out.is_floating_point() else int(UNINITIALISED_MARKER))
+        return out
+
+
+def _has_nan(value: Any) -> bool:
+    if isinstance(value, torch.Tensor):
+        return bool(value.is_floating_point() and value.isnan().any())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nan(v) for v in value)
+    return False
+
+
+UNINITIALISED_WHY = (
+    "your result depends on uninitialised memory: with other garbage in memory it comes out different. "
+    "`torch.empty` and `torch.Tensor(rows, cols)` reserve memory without setting its values, and cleaning up "
+    "afterwards (`nan_to_num`, `* 0`) cannot know what was there. Create the values you want from the start."
+)
+
+
 def same_value(before: Any, after: Any, _depth: int = 0) -> bool:
     """Is `after` still equal to the copy `before` taken of it (tensors bit for bit, modules by state)?"""
     if _depth > 6:
@@ -174,6 +205,7 @@ def same_value(before: Any, after: Any, _depth: int = 0) -> bool:
             isinstance(after, torch.Tensor)
             and before.shape == after.shape
             and before.dtype == after.dtype
+            and before.requires_grad == after.requires_grad
             and bool(torch.equal(before.detach().nan_to_num(), after.detach().nan_to_num()))
             and bool((before.detach().isnan() == after.detach().isnan()).all())
         )
@@ -229,6 +261,7 @@ def call_student(
     modifies_inputs: bool = False,
     who: str = "your function",
     answer: Any = None,
+    probe_uninitialised: bool = False,
     **kwargs: Any,
 ) -> Any:
     """Call the student's `fn(*args, **kwargs)` under the guards; return its result or raise StudentError.
@@ -238,11 +271,20 @@ def call_student(
     modifies_inputs: True when the task *is* an in-place update (the inputs are then not compared)
     who:             how the message names the code, e.g. "your closure"
     answer:          the student's answer whose globals `forbid` covers (default: fn)
+    probe_uninitialised: call fn a second time with new memory filled with a finite marker instead of nan:
+                     a result that changes depends on uninitialised memory (nan_to_num cannot hide that)
     """
-    before = None if modifies_inputs else copy.deepcopy((args, kwargs))
+    before = copy.deepcopy((args, kwargs)) if probe_uninitialised or not modifies_inputs else None
+    probe_args = copy.deepcopy((args, kwargs)) if probe_uninitialised else None
+    scope = answer if answer is not None else fn
     try:
-        with fill_uninitialised_memory(), forbid(forbidden, rule, answer if answer is not None else fn) as called:
+        with fill_uninitialised_memory(), forbid(forbidden, rule, scope) as called:
             result = fn(*args, **kwargs)
+        if probe_args is not None and not called and not _has_nan(result):
+            with forbid(forbidden, rule, scope), _FillWithMarker():
+                again = fn(*probe_args[0], **probe_args[1])
+            if not same_value(result, again):
+                raise StudentError(UNINITIALISED_WHY)
     except ForbiddenCall as exc:
         raise StudentError(str(exc)) from None
     except NotImplementedError:
@@ -253,7 +295,7 @@ def call_student(
         raise StudentError(f"{who} raised {type(exc).__name__}: {exc}") from None
     if called:
         raise StudentError(f"`{called[0]}` is not allowed in this exercise: {rule}")
-    if before is not None:
+    if before is not None and not modifies_inputs:
         for (label, old), (_, new) in zip(_argument_names(fn, *before), _argument_names(fn, args, kwargs)):
             if not same_value(old, new):
                 raise StudentError(f"{who} changed its input {label} in place. {INPLACE_WHY}")

@@ -22,6 +22,7 @@ safe_matrix = Exercise(
         Case((2, 3), label="rows=2, cols=3"),
         Case((0, 4), label="an empty matrix (rows=0, cols=4)"),
     ],
+    probe_uninitialised=True,
     nan_note="uninitialised memory? `torch.Tensor(rows, cols)` and `torch.empty` do not set the values, "
     "and multiplying whatever is there by 0 does not help (nan * 0 is nan)",
     hints=[

@@ -99,7 +99,9 @@ relu = Exercise(
         "torch.nn.functional.hardtanh", "torch.nn.functional.hardtanh_",
         "torch.nn.functional.threshold", "torch.nn.functional.threshold_", "torch.threshold",
         "torch.nn.functional.leaky_relu", "torch.nn.functional.leaky_relu_",
-        "torch.nn.functional.elu", "torch.nn.functional.rrelu",
+        "torch.nn.functional.elu", "torch.nn.functional.rrelu", "torch.nn.functional.rrelu_", "torch.rrelu",
+        "torch.nn.functional.prelu", "torch.prelu", "torch.nn.functional.celu", "torch.celu",
+        "torch.nn.functional.softplus", "torch.nn.functional.selu", "torch.selu",
     ],
     rule="the task is to write ReLU yourself (comparisons, torch.where, torch.clamp or torch.maximum are fine), "
     "not with one of torch's activation functions such as F.relu, torch.relu, x.relu(), nn.ReLU or F.hardtanh",
