@@ -52,13 +52,15 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadfile notebooks $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/python -m course_utils.nbhygiene lint $(NBS)
+	$(BIN)/python -m tools.nblint $(NBS)
 
-# Re-execute notebooks in place ("Restart Kernel & Run All"), then strip volatile metadata.
+# Re-execute notebooks in place ("Restart Kernel & Run All"), then strip volatile metadata (timings,
+# widget state) with nbstripout, keeping outputs, execution counts and cell ids; then lint.
+NBSTRIPOUT_ARGS := --keep-output --keep-count --keep-id
 refresh: $(STAMP)
 	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace $(NBS)
-	$(BIN)/python -m course_utils.nbhygiene clean $(NBS)
-	$(BIN)/python -m course_utils.nbhygiene lint $(NBS)
+	$(BIN)/nbstripout $(NBSTRIPOUT_ARGS) $(NBS)
+	$(BIN)/python -m tools.nblint $(NBS)
 
 # How fast the course is: suite cost vs a floor, per-notebook time, BoW throughput, widget latency.
 # Prints a table and writes artifacts/bench/bench.json (docs/benchmarks.md explains the figures).

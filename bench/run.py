@@ -16,16 +16,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "artifacts" / "bench"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]  # tools/, and this folder's modules
 
 import bow_throughput  # noqa: E402
 import widget_latency  # noqa: E402
+
+from tools import junit  # noqa: E402
 
 
 # --- 1 + 2. Suite cost and per-notebook time --------------------------------------------
@@ -57,12 +58,7 @@ def run_nbval(paths: list[Path], workers: int) -> tuple[float, dict[str, float]]
         wall = time.perf_counter() - start
         if result.returncode != 0:
             raise SystemExit(f"nbval failed during the benchmark:\n{result.stdout[-3000:]}")
-        per_notebook: dict[str, float] = defaultdict(float)
-        for case in ET.parse(report).getroot().iter("testcase"):
-            classname = case.get("classname", "")
-            if classname.endswith(".ipynb"):
-                per_notebook[classname.split("/")[-1].split(".", 1)[-1]] += float(case.get("time", 0))
-        return wall, dict(per_notebook)
+        return wall, junit.seconds_per_notebook(junit.read(report))
 
 
 def bench_suite(repeats: int, workers: int) -> dict:

@@ -3,7 +3,7 @@ import ipywidgets as widgets
 import pytest
 
 from course_utils.widgets.base import PlotWidget
-from course_utils.widgets.catalog import control_values, widget_classes
+from tools.widget_catalog import control_values, widget_classes
 
 CLASSES = widget_classes()
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 import lab
+from tools.notebooks import load
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "notebook" not in metafunc.fixturenames:
         return
     if "widget_cell" in metafunc.fixturenames:
-        pairs = [(path.name, cell) for path in NOTEBOOKS for cell in lab.widget_cells(lab.load_ipynb(path))]
+        pairs = [(path.name, cell) for path in NOTEBOOKS for cell in lab.widget_cells(load(path))]
         metafunc.parametrize(("notebook", "widget_cell"), pairs, indirect=["notebook"], scope="module",
                              ids=[f"{Path(name).stem}-cell{cell}" for name, cell in pairs])
     else:
