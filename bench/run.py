@@ -28,7 +28,6 @@ import widget_latency  # noqa: E402
 
 from tools import junit  # noqa: E402
 
-
 # --- 1 + 2. Suite cost and per-notebook time --------------------------------------------
 FLOOR_SOURCE = "import torch\nimport matplotlib.pyplot as plt\nimport course_utils"
 
@@ -37,7 +36,8 @@ def write_floor_notebooks(folder: Path, count: int) -> None:
     """`count` notebooks that only import torch, matplotlib and course_utils: the floor."""
     folder.mkdir(parents=True, exist_ok=True)
     nb = {
-        "cells": [{"cell_type": "code", "execution_count": 1, "id": "floor", "metadata": {}, "outputs": [], "source": FLOOR_SOURCE}],
+        "cells": [{"cell_type": "code", "execution_count": 1, "id": "floor", "metadata": {}, "outputs": [],
+                   "source": FLOOR_SOURCE}],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5, help="measured runs per figure (after one warm-up)")
     parser.add_argument("--suite-repeats", type=int, default=3, help="measured nbval runs (each takes tens of seconds)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="nbval parallelism (as make test: -n auto)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="nbval parallelism (as make test: -n auto)")
     parser.add_argument("--only", default="suite,bow,widgets", help="comma-separated parts to run")
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))

@@ -24,7 +24,9 @@ def _require_vocab(vocab: object) -> Vocabulary:
     return vocab
 
 
-def cbow_pairs(sentences: Sequence[Sequence[str]], vocab: Vocabulary, window: int = 2) -> tuple[torch.Tensor, torch.Tensor]:
+def cbow_pairs(
+    sentences: Sequence[Sequence[str]], vocab: Vocabulary, window: int = 2
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(context, target) training pairs for CBOW: every word with up to `window` words on each side.
 
     Returns (contexts [N, 2*window], targets [N]), both torch.long. Missing
@@ -143,7 +145,7 @@ def nearest_neighbours(vectors: torch.Tensor, vocab: Vocabulary, word: str, k: i
     similarities[vocab.unk_id] = -float("inf")
     top = similarities.topk(k)
     words = vocab.decode(top.indices.tolist())
-    return [(w, float(s)) for w, s in zip(words, top.values)]
+    return [(w, float(s)) for w, s in zip(words, top.values, strict=True)]
 
 
 def project_2d(vectors: torch.Tensor) -> torch.Tensor:

@@ -60,7 +60,8 @@ def top_words(weight: torch.Tensor, words: Sequence[str], labels: Sequence[str],
     require_tensor(weight, "weight", floating=True, ndim=2)
     words, labels = list(words), list(labels)
     if weight.shape != (len(labels), len(words)):
-        raise ValueError(f"weight must have shape (len(labels), len(words)) = ({len(labels)}, {len(words)}), got {tuple(weight.shape)}")
+        raise ValueError(f"weight must have shape (len(labels), len(words)) = ({len(labels)}, {len(words)}), "
+                         f"got {tuple(weight.shape)}")
     require_int(k, "k", minimum=1)
     if k > len(words):
         raise ValueError(f"k={k} is larger than the number of words ({len(words)})")

@@ -21,7 +21,9 @@ def _node_label(fn: object, names: Mapping[int, str]) -> str:
     return label
 
 
-def graph_lines(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None, *, indent: str = "  ") -> list[str]:
+def graph_lines(
+    tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None, *, indent: str = "  "
+) -> list[str]:
     """The computation graph behind `tensor`, from the output back to the leaves.
 
     tensor: a result of operations on tensors with requires_grad=True

@@ -58,7 +58,7 @@ class ScratchOptimizer:
     def step(self) -> None:
         """Update every parameter that has a gradient."""
         self.steps += 1
-        for p, state in zip(self.params, self.state):
+        for p, state in zip(self.params, self.state, strict=True):
             if p.grad is not None:
                 self.update(p, p.grad, state)
 

@@ -76,7 +76,8 @@ def sgd_step(params: Iterable[torch.Tensor], lr: float) -> None:
     lr:     learning rate, > 0
     """
     if isinstance(params, torch.Tensor):
-        raise TypeError("params must be an iterable of tensors (e.g. model.parameters()), got a single Tensor; wrap it in a list")
+        raise TypeError("params must be an iterable of tensors (e.g. model.parameters()), "
+                        "got a single Tensor; wrap it in a list")
     try:
         params = list(params)
     except TypeError:

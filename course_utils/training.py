@@ -56,6 +56,28 @@ def _record_grad_norms(model: nn.Module, grad_norms: dict[str, list[float]]) -> 
             grad_norms[name].append(float("nan") if p.grad is None else float(p.grad.detach().norm()))
 
 
+def _steps_1_to_4(
+    model: nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    inputs: Any,
+    targets: torch.Tensor,
+    step: int,
+    epoch: int,
+) -> Callable[[], torch.Tensor]:
+    """Steps 1-4 of one training step on one batch, as the closure an optimizer's step() may call."""
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad()  # Step 1. clear the gradients of the previous step
+        outputs = model(*inputs) if isinstance(inputs, tuple) else model(inputs)  # Step 2. forward pass
+        loss = loss_fn(outputs, targets)  # Step 3. compute the loss
+        _check_loss(loss, step, epoch, optimizer)
+        loss.backward()  # Step 4. backward pass: gradients of the loss
+        return loss
+
+    return closure
+
+
 def fit(
     model: nn.Module,  # the network to train (its parameters must be in `optimizer`)
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],  # e.g. nn.CrossEntropyLoss()
@@ -107,15 +129,7 @@ def fit(
                 raise TypeError(f"each batch must be an (inputs, targets) pair, got {type_name(item)}")
             inputs, targets = item
             step = len(history.losses) + 1
-
-            def closure() -> torch.Tensor:
-                optimizer.zero_grad()  # Step 1. clear the gradients of the previous step
-                outputs = model(*inputs) if isinstance(inputs, tuple) else model(inputs)  # Step 2. forward pass
-                loss = loss_fn(outputs, targets)  # Step 3. compute the loss
-                _check_loss(loss, step, epoch, optimizer)
-                loss.backward()  # Step 4. backward pass: gradients of the loss
-                return loss
-
+            closure = _steps_1_to_4(model, loss_fn, optimizer, inputs, targets, step, epoch)
             if needs_closure:
                 loss = optimizer.step(closure)  # Step 5. LBFGS calls closure (steps 1-4) itself
             else:

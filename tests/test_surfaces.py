@@ -3,8 +3,16 @@ import math
 import pytest
 import torch
 
-from course_utils.surfaces import (GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, elongated_bowl, losses_along,
-                                   rosenbrock, trajectory)
+from course_utils.surfaces import (
+    GOOD_LR,
+    OPTIMIZERS,
+    SURFACES,
+    contour_grid,
+    elongated_bowl,
+    losses_along,
+    rosenbrock,
+    trajectory,
+)
 
 
 def test_surfaces_values_and_minima():

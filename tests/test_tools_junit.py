@@ -17,7 +17,8 @@ REPORT = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def notebook(folder, name, sources):
-    cells = [{"cell_type": "code", "source": s, "metadata": {}, "outputs": [], "execution_count": None} for s in sources]
+    cells = [{"cell_type": "code", "source": s, "metadata": {}, "outputs": [], "execution_count": None}
+             for s in sources]
     (folder / name).write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
 
 
@@ -49,7 +50,8 @@ def test_nbval_check_wants_every_code_cell_of_every_notebook(report, tmp_path):
 
 def test_a_skipped_notebook_cell_is_a_problem(tmp_path):
     path = tmp_path / "junit.xml"
-    path.write_text('<testsuite><testcase classname="notebooks.01_a.ipynb" name="Cell 0"><skipped /></testcase></testsuite>')
+    path.write_text('<testsuite><testcase classname="notebooks.01_a.ipynb" name="Cell 0"><skipped /></testcase>'
+                    '</testsuite>')
     notebook(tmp_path, "01_a.ipynb", ["x = 1"])
     assert junit.nbval_problems(junit.read(path), tmp_path) == ["01_a.ipynb Cell 0: skipped"]
 

@@ -47,7 +47,8 @@ def test_clean_notebook_has_no_problems():
         (notebook(GOOD[0], code("x", 2, tags=["raises-exception"])), "stored no error"),
         (notebook(GOOD[0], code("1/0  # NBVAL_RAISES_EXCEPTION", 2, [ERROR])), "JupyterLab's Run All ignores"),
         (notebook(GOOD[0], code("x", 2, [STDERR])), "writes to stderr"),
-        (notebook(GOOD[0], {"cell_type": "code", "id": "bad", "source": "x", "metadata": {}}), "not a valid notebook (nbformat)"),
+        (notebook(GOOD[0], {"cell_type": "code", "id": "bad", "source": "x", "metadata": {}}),
+         "not a valid notebook (nbformat)"),
     ],
 )
 def test_each_problem_is_caught(nb, problem):

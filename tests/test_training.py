@@ -50,7 +50,8 @@ def test_history_shapes_and_epoch_means():
 
 def test_record_grads_false_records_none():
     model, batches = make_problem()
-    history = fit(model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, 1, record_grads=False)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, 1, record_grads=False)
     assert history.grad_norms == {}
 
 
@@ -130,7 +131,8 @@ def test_progress_bar(capsys):
 )
 def test_bad_arguments(kwargs, error, match):
     model, batches = make_problem()
-    args = {"model": model, "loss_fn": nn.CrossEntropyLoss(), "optimizer": torch.optim.SGD(model.parameters(), lr=0.1), "batches": batches, "epochs": 1}
+    args = {"model": model, "loss_fn": nn.CrossEntropyLoss(), "optimizer": torch.optim.SGD(model.parameters(), lr=0.1),
+            "batches": batches, "epochs": 1}
     args.update(kwargs)
     with pytest.raises(error, match=match):
         fit(args.pop("model"), args.pop("loss_fn"), args.pop("optimizer"), args.pop("batches"), args.pop("epochs"))

@@ -22,7 +22,8 @@ def test_every_control_changes_the_picture_or_readout(cls):
         for value in control_values(control)[:-1]:
             before = (bytes(w.image.value), w.readout.value)
             control.value = value
-            assert (bytes(w.image.value), w.readout.value) != before, f"{cls.__name__}: {name}={value!r} changed nothing"
+            after = (bytes(w.image.value), w.readout.value)
+            assert after != before, f"{cls.__name__}: {name}={value!r} changed nothing"
     w.close()
 
 

@@ -75,7 +75,8 @@ def nbval_problems(cases: list[Case], notebook_dir: str | Path = "notebooks") ->
         if checked[path.name] == 0:
             problems.append(f"{path.name}: nbval checked no cell of it")
         elif checked[path.name] != code_cells:
-            problems.append(f"{path.name}: nbval checked {checked[path.name]} cells, the notebook has {code_cells} code cells")
+            problems.append(f"{path.name}: nbval checked {checked[path.name]} cells, "
+                            f"the notebook has {code_cells} code cells")
     return problems
 
 

@@ -1,6 +1,7 @@
 """The course's notebook lint: what strict nbval and a lecturer need from a stored notebook.
 
     python -m tools.nblint notebooks/*.ipynb     # prints what it checked; exit 1 on problems, 2 on bad arguments
+    python -m tools.nblint --check-args FILES    # only: are these notebook files? (make refresh, before running them)
 
 Volatile metadata (timings, widget state) is not judged here by a list of our own: `nbstripout --keep-output
 --keep-count --keep-id` removes it (`make refresh`), and the lint asks nbstripout whether it would change a file.
@@ -136,12 +137,17 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
         return 2
-    errors = bad_arguments(argv)
+    check_args_only = argv[0] == "--check-args"
+    if check_args_only:
+        argv = argv[1:]
+    errors = bad_arguments(argv) if argv else ["no files given"]
     if errors:
-        print("nblint: " + "\n".join(errors), file=sys.stderr)
+        print("\n".join(f"nblint: {error}" for error in errors), file=sys.stderr)
         print("usage: make lint NBS='notebooks/00_welcome.ipynb ...'  (python -m tools.nblint FILE.ipynb ...)",
               file=sys.stderr)
         return 2
+    if check_args_only:
+        return 0
     paths = [Path(arg) for arg in argv]
     print(f"nblint: {len(paths)} notebook(s), checking that:")
     for rule in RULES:

@@ -36,8 +36,10 @@ def control_values(control: widgets.ValueWidget) -> list[Any]:
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         others = [v for v in options if v != start][:3]
     elif isinstance(control, widgets.FloatLogSlider):
-        others = [control.base**control.min, control.base ** ((control.min + control.max) / 2), control.base**control.max]
-    elif isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.BoundedIntText, widgets.BoundedFloatText)):
+        middle = (control.min + control.max) / 2
+        others = [control.base**control.min, control.base**middle, control.base**control.max]
+    elif isinstance(control, (widgets.IntSlider, widgets.FloatSlider,
+                              widgets.BoundedIntText, widgets.BoundedFloatText)):
         kind = type(start)
         others = [kind(control.min), kind((control.min + control.max) / 2), kind(control.max)]
     elif isinstance(control, widgets.Checkbox):

@@ -30,7 +30,7 @@ class Vocabulary:
                 self._itos.append(word)
 
     @classmethod
-    def build(cls, sentences: Iterable[Sequence[str]], min_count: int = 1) -> "Vocabulary":
+    def build(cls, sentences: Iterable[Sequence[str]], min_count: int = 1) -> Vocabulary:
         """Build from tokenised sentences, keeping words seen at least `min_count` times.
 
         sentences: e.g. [["me", "gusta", "comer"], ["Give", "it", "to", "me"]]

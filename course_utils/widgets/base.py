@@ -42,7 +42,8 @@ class PlotWidget(widgets.VBox):
         self.controls: dict[str, widgets.ValueWidget] = self.make_controls()
         for name, value in initial.items():
             if name not in self.controls:
-                raise ValueError(f"{name!r} is not a control of {type(self).__name__}; expected one of {sorted(self.controls)}")
+                raise ValueError(
+                    f"{name!r} is not a control of {type(self).__name__}; expected one of {sorted(self.controls)}")
             self.controls[name].value = value
         # A matplotlib Figure that pyplot does not know about: never shown inline by accident.
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
@@ -76,7 +77,7 @@ class PlotWidget(widgets.VBox):
         return None
 
     @classmethod
-    def example(cls) -> "PlotWidget":
+    def example(cls) -> PlotWidget:
         """An instance with demonstration data (benchmarks and browser tests build widgets this way).
 
         Widgets whose constructor needs data (a model, word vectors) override this.

@@ -50,7 +50,7 @@ class ClassifyWidget(PlotWidget):
         self.children = (widgets.HBox([self.controls["sentence"], self.examples]), self.image, self.readout)
 
     @classmethod
-    def example(cls) -> "ClassifyWidget":
+    def example(cls) -> ClassifyWidget:
         """A BoW model trained for 3 epochs on the course corpus (about a second)."""
         from course_utils.bow_pipeline import train_bow_classifier
         from course_utils.data import LANGID_LABELS, load_langid
@@ -98,7 +98,7 @@ class ClassifyWidget(PlotWidget):
             ax.set_xlabel("probability")
         ax = figure.axes[0]
         best = max(range(len(data["probs"])), key=data["probs"].__getitem__)
-        for i, (bar, p) in enumerate(zip(ax.patches, data["probs"])):
+        for i, (bar, p) in enumerate(zip(ax.patches, data["probs"], strict=True)):
             bar.set_width(p)
             bar.set_color("tab:orange" if data["prediction"] is not None and i == best else "tab:blue")
         ax.set_title("Which language is it?")

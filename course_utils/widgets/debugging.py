@@ -75,4 +75,5 @@ class GradNormWidget(PlotWidget):
         if data["diverged"]:
             return head + f"the loss became inf/nan after {len(losses)} steps (it diverged)"
         medians = ", ".join(f"{name} {float(np.median(norms)):.1e}" for name, norms in data["grad_norms"].items())
-        return head + f"loss {losses[0]:.3g} -> {losses[-1]:.3g} in {len(losses)} steps | median gradient norms: {medians}"
+        return head + (f"loss {losses[0]:.3g} -> {losses[-1]:.3g} in {len(losses)} steps | "
+                       f"median gradient norms: {medians}")

@@ -48,7 +48,7 @@ class NeighboursWidget(PlotWidget):
         super().__init__(**initial)
 
     @classmethod
-    def example(cls) -> "NeighboursWidget":
+    def example(cls) -> NeighboursWidget:
         """CBOW vectors trained briefly on the course corpus (a second or two), as in notebook 07."""
         from course_utils.data import load_langid
         from course_utils.embeddings import train_cbow

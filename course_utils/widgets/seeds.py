@@ -48,7 +48,7 @@ class SeedWidget(PlotWidget):
             ax.set_xlabel("value")
             ax.set_ylabel("count")
         ax = figure.axes[0]
-        for bar, count in zip(self._bars, counts.tolist()):
+        for bar, count in zip(self._bars, counts.tolist(), strict=True):
             bar.set_height(count)
         ax.set_ylim(0, max(counts.max().item(), 1.0) * 1.1)
         ax.set_title(f"{len(data['samples'])} draws of torch.randn, seed {data['seed']}")

@@ -74,7 +74,7 @@ class TemperatureWidget(PlotWidget):
             ax.set_ylabel("probability")
             ax.legend(loc="upper right", fontsize=8)
         ax = figure.axes[0]
-        for i, (bar, p) in enumerate(zip(self._bars, probs)):
+        for i, (bar, p) in enumerate(zip(self._bars, probs, strict=True)):
             bar.set_height(p)
             bar.set_color("tab:orange" if i == data["top"] else "tab:blue")
         ax.set_title(f"softmax(logits / T), T = {data['temperature']:.2f}")

@@ -333,7 +333,7 @@ def run_problems(ipynb: dict[str, Any], cells: list[dict[str, Any]]) -> list[Pro
     problems: list[Problem] = []
     if len(cells) != len(ipynb["cells"]):
         problems.append(Problem(-1, f"the page shows {len(cells)} cells, the notebook file has {len(ipynb['cells'])}"))
-    for index, (cell, shown) in enumerate(zip(ipynb["cells"], cells)):
+    for index, (cell, shown) in enumerate(zip(ipynb["cells"], cells, strict=False)):  # a length mismatch: above
         if cell["cell_type"] != "code" or not source(cell).strip():
             continue
         label = cell_label(ipynb, index)

@@ -4,10 +4,10 @@ These run in `make test` (no Chromium needed); test_notebooks_in_lab.py runs the
 """
 from __future__ import annotations
 
+import lab
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-import lab
 from tools.notebooks import RAISES_TAG
 
 

@@ -24,9 +24,9 @@ import shutil
 import signal
 from pathlib import Path
 
+import lab
 import pytest
 
-import lab
 from tools.notebooks import load
 
 pytestmark = pytest.mark.browser
