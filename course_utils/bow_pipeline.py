@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from course_utils._validate import require_int, require_positive_float, type_name
+from course_utils._validate import require_int, require_positive_float, require_sentences, require_vocab, type_name
 from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids
 from course_utils.evaluation import accuracy, confusion_matrix
 from course_utils.models import EmbeddingBagClassifier
@@ -53,14 +53,10 @@ class ShuffledBatches:
 
 
 def _check_data(sentences: object, labels: object, vocab: object) -> None:
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
-    if isinstance(sentences, str) or not isinstance(sentences, Sequence):
-        raise TypeError(f"train_sentences must be a list of token lists, got {type_name(sentences)}")
+    require_vocab(vocab)
+    require_sentences(sentences, "train_sentences")
     if isinstance(labels, str) or not isinstance(labels, Sequence):
         raise TypeError(f"train_labels must be a list of label names, got {type_name(labels)}")
-    if len(sentences) == 0:
-        raise ValueError("train_sentences is empty: need at least one sentence to train on")
     if len(sentences) != len(labels):
         raise ValueError(f"train_labels must have one label per sentence ({len(sentences)}), got {len(labels)}")
 
@@ -74,7 +70,7 @@ def train_bow_classifier(
     epochs: int = 5,
     batch_size: int = 32,
     lr: float = 0.01,  # Adam's learning rate
-    seed: int = 0,  # seeds the initial weights and the batch order
+    seed: int = 0,  # seeds the initial weights and the batch order (the global RNG is left as it was)
 ) -> tuple[nn.Linear, History]:
     """Logistic regression on bag-of-words vectors; returns (model, history).
 
@@ -84,11 +80,12 @@ def train_bow_classifier(
     require_positive_float(lr, "lr")
     features = bow_matrix(train_sentences, vocab)  # [N, V]
     targets = label_ids(train_labels, label_names)  # [N]
-    torch.manual_seed(seed)
-    model = nn.Linear(len(vocab), len(label_names))
     batches = ShuffledBatches(len(targets), batch_size, lambda idx: (features[idx], targets[idx]), seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
+        torch.manual_seed(seed)
+        model = nn.Linear(len(vocab), len(label_names))
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)
     return model, history
 
 
@@ -116,11 +113,12 @@ def train_embedding_bag_classifier(
     def make_batch(idx: torch.Tensor) -> Batch:
         return ids_and_offsets([sentences[i] for i in idx.tolist()], vocab), targets[idx]
 
-    torch.manual_seed(seed)
-    model = EmbeddingBagClassifier(len(vocab), embed_dim, len(label_names))
     batches = ShuffledBatches(len(targets), batch_size, make_batch, seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)  # calls model(ids, offsets)
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
+        torch.manual_seed(seed)
+        model = EmbeddingBagClassifier(len(vocab), embed_dim, len(label_names))
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)  # calls model(ids, offsets)
     return model, history
 
 

@@ -43,10 +43,9 @@ def tiny_model(hidden: int = 8, saturated: bool = False, seed: int = 0) -> nn.Se
     if not isinstance(saturated, bool):
         raise TypeError(f"saturated must be True or False, got {type_name(saturated)}")
     require_int(seed, "seed", minimum=0)
-    generator_state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(2, hidden), nn.Sigmoid(), nn.Linear(hidden, 1))
-    torch.random.set_rng_state(generator_state)  # leave the caller's random stream alone
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
+        torch.manual_seed(seed)
+        model = nn.Sequential(nn.Linear(2, hidden), nn.Sigmoid(), nn.Linear(hidden, 1))
     if saturated:
         with torch.no_grad():
             model[0].bias.fill_(SATURATION_BIAS)

@@ -13,15 +13,16 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from course_utils._validate import require_int, require_positive_float, require_str_tokens, require_tensor, type_name
+from course_utils._validate import (
+    require_int,
+    require_positive_float,
+    require_sentences,
+    require_tensor,
+    require_vocab,
+    type_name,
+)
 from course_utils.data.vocab import Vocabulary
 from course_utils.training import fit
-
-
-def _require_vocab(vocab: object) -> Vocabulary:
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
-    return vocab
 
 
 def cbow_pairs(
@@ -33,15 +34,14 @@ def cbow_pairs(
     neighbours (near the sentence ends) are padded with the <unk> id 0, which
     CBOW ignores. Sentences of one word have no context and give no pair.
     """
-    _require_vocab(vocab)
+    require_vocab(vocab)
     require_int(window, "window", minimum=1)
-    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
-        raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
+    require_sentences(sentences)
     pad = vocab.unk_id
     contexts: list[list[int]] = []
     targets: list[int] = []
-    for s, sentence in enumerate(sentences):
-        ids = vocab.encode(require_str_tokens(sentence, f"sentences[{s}]"))
+    for sentence in sentences:
+        ids = vocab.encode(sentence)
         for i, target in enumerate(ids):
             left = ids[max(0, i - window) : i]
             right = ids[i + 1 : i + 1 + window]
@@ -100,16 +100,13 @@ def train_cbow(
     require_int(seed, "seed", minimum=0)
     lr = require_positive_float(lr, "lr")
     contexts, targets = cbow_pairs(sentences, vocab, window)
-    state = torch.random.get_rng_state()
-    try:
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
         torch.manual_seed(seed)
         model = CBOW(len(vocab), dim, pad_id=vocab.unk_id)
         loader = DataLoader(TensorDataset(contexts, targets), batch_size=batch_size, shuffle=True,
                             num_workers=0, generator=torch.Generator().manual_seed(seed))
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         history = fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs, record_grads=False)
-    finally:
-        torch.random.set_rng_state(state)
     return model.embedding.weight.detach().clone(), history.epoch_losses
 
 
@@ -129,7 +126,7 @@ def nearest_neighbours(vectors: torch.Tensor, vocab: Vocabulary, word: str, k: i
     vectors: [len(vocab), d], row i is the vector of word id i
     Returns [(word, cosine), ...], most similar first; the word itself and <unk> are left out.
     """
-    _require_vocab(vocab)
+    require_vocab(vocab)
     require_tensor(vectors, "vectors", floating=True, ndim=2)
     if vectors.shape[0] != len(vocab):
         raise ValueError(f"vectors must have one row per word ({len(vocab)}), got {vectors.shape[0]}")

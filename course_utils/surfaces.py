@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import torch
 
-from course_utils._validate import require_int, require_positive_float, require_tensor, type_name
+from course_utils._validate import require_finite_float, require_int, require_positive_float, require_tensor, type_name
 
 Surface = Callable[[torch.Tensor], torch.Tensor]
 
@@ -88,12 +88,12 @@ def trajectory(
         raise ValueError(f"optimizer_name must be one of {list(OPTIMIZERS)}, got {optimizer_name!r}")
     lr = require_positive_float(lr, "lr")
     require_int(steps, "steps", minimum=0)
-    if (not isinstance(start, (tuple, list)) or len(start) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in start)):
+    if not isinstance(start, (tuple, list)) or len(start) != 2:
         raise TypeError(f"start must be a pair of finite numbers (x, y), got {start!r}")
+    x0, y0 = (require_finite_float(v, f"start[{i}]") for i, v in enumerate(start))
     f = _surface_fn(surface)
 
-    point = torch.tensor([float(start[0]), float(start[1])], dtype=torch.float64, requires_grad=True)
+    point = torch.tensor([x0, y0], dtype=torch.float64, requires_grad=True)
     optimizer = OPTIMIZERS[optimizer_name]([point], lr)
 
     def closure() -> torch.Tensor:

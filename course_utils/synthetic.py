@@ -6,24 +6,17 @@ is in the training code, not in the data.
 """
 from __future__ import annotations
 
-import math
-
 import torch
 
-from course_utils._validate import require_int, require_tensor, type_name
+from course_utils._validate import require_finite_float, require_int, require_tensor
 
 
 def _check_params(true_weight: torch.Tensor, true_bias: float, noise: float) -> float:
     require_tensor(true_weight, "true_weight", floating=True, ndim=1)
     if true_weight.numel() == 0:
         raise ValueError("true_weight is empty: give at least one weight (one per input feature)")
-    if isinstance(true_bias, bool) or not isinstance(true_bias, (int, float)) or not math.isfinite(true_bias):
-        raise TypeError(f"true_bias must be a finite number, got {true_bias!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)):
-        raise TypeError(f"noise must be a number, got {type_name(noise)}")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
-    return float(true_bias)
+    require_finite_float(noise, "noise", minimum=0.0)
+    return require_finite_float(true_bias, "true_bias")
 
 
 def make_linear_data(

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from torch import nn
 
-from course_utils._validate import type_name
+from course_utils._validate import require_vocab, type_name
 from course_utils.bow_pipeline import predict_proba
 from course_utils.data import Vocabulary, tokenize
 from course_utils.widgets.base import PlotWidget
@@ -37,8 +37,7 @@ class ClassifyWidget(PlotWidget):
     def __init__(self, model: nn.Module, vocab: Vocabulary, labels: Sequence[str], **initial: Any) -> None:
         if not isinstance(model, nn.Module):
             raise TypeError(f"model must be a trained torch.nn.Module, got {type_name(model)}")
-        if not isinstance(vocab, Vocabulary):
-            raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+        require_vocab(vocab)
         if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) < 2:
             raise TypeError(f"labels must be a list of at least 2 label names, got {labels!r}")
         # Stored before super().__init__(), which computes and draws the first picture.

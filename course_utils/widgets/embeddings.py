@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from course_utils._validate import require_tensor, type_name
+from course_utils._validate import require_tensor, require_vocab
 from course_utils.data.vocab import Vocabulary
 from course_utils.embeddings import nearest_neighbours, project_2d
 from course_utils.widgets.base import PlotWidget
@@ -31,8 +31,7 @@ class NeighboursWidget(PlotWidget):
     def __init__(self, vectors: torch.Tensor, vocab: Vocabulary, words: Sequence[str] | None = None,
                  background: int = 300, **initial: Any) -> None:
         require_tensor(vectors, "vectors", floating=True, ndim=2)
-        if not isinstance(vocab, Vocabulary):
-            raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+        require_vocab(vocab)
         if vectors.shape[0] != len(vocab):
             raise ValueError(f"vectors must have one row per word ({len(vocab)}), got {vectors.shape[0]}")
         all_words = list(vocab)[1:]  # without <unk>

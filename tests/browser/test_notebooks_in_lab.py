@@ -129,7 +129,7 @@ def assert_ran_cleanly(run: lab.LabRun) -> None:
 def test_harness_reports_a_broken_cell_with_its_traceback(server, browser, artifacts):
     run = lab.run_notebook(browser, server, "_harness_fixtures/broken.ipynb", artifacts / "harness-broken.png")
     try:
-        with pytest.raises(pytest.fail.Exception) as failure:
+        with pytest.raises(pytest.fail.Exception, match="broken on purpose") as failure:
             assert_ran_cleanly(run)
     finally:
         lab.close_run(run, server)
