@@ -25,6 +25,15 @@ from course_utils.evaluation import accuracy, confusion_matrix
 from course_utils.models import EmbeddingBagClassifier
 from course_utils.training import History, fit
 
+__all__ = [
+    "Evaluation",
+    "ShuffledBatches",
+    "evaluate",
+    "predict_proba",
+    "train_bow_classifier",
+    "train_embedding_bag_classifier",
+]
+
 Batch = tuple[object, torch.Tensor]  # (model inputs, target class ids)
 
 
@@ -62,17 +71,24 @@ def _check_data(sentences: object, labels: object, vocab: object) -> None:
 
 
 def train_bow_classifier(
-    train_sentences: Sequence[Sequence[str]],  # tokenised sentences
-    train_labels: Sequence[str],  # one label name per sentence
+    train_sentences: Sequence[Sequence[str]],
+    train_labels: Sequence[str],
     *,
-    vocab: Vocabulary,  # built from the TRAINING sentences only
-    label_names: Sequence[str] = LANGID_LABELS,  # label name -> class index (its position)
+    vocab: Vocabulary,
+    label_names: Sequence[str] = LANGID_LABELS,
     epochs: int = 5,
     batch_size: int = 32,
-    lr: float = 0.01,  # Adam's learning rate
-    seed: int = 0,  # seeds the initial weights and the batch order (the global RNG is left as it was)
+    lr: float = 0.01,
+    seed: int = 0,
 ) -> tuple[nn.Linear, History]:
     """Logistic regression on bag-of-words vectors; returns (model, history).
+
+    train_sentences: tokenised sentences
+    train_labels:    one label name per sentence
+    vocab:           built from the TRAINING sentences only
+    label_names:     label name -> class index (its position)
+    lr:              Adam's learning rate
+    seed:            seeds the initial weights and the batch order (the global RNG is left as it was)
 
     The model maps a [N, len(vocab)] count matrix to [N, len(label_names)] logits.
     """
@@ -95,13 +111,15 @@ def train_embedding_bag_classifier(
     *,
     vocab: Vocabulary,
     label_names: Sequence[str] = LANGID_LABELS,
-    embed_dim: int = 16,  # size of each word vector
+    embed_dim: int = 16,
     epochs: int = 5,
     batch_size: int = 32,
     lr: float = 0.01,
     seed: int = 0,
 ) -> tuple[EmbeddingBagClassifier, History]:
     """The mean of learned word vectors, then an affine map; returns (model, history).
+
+    embed_dim: size of each word vector
 
     The model is called as model(ids, offsets) (see course_utils.data.ids_and_offsets).
     """
@@ -162,13 +180,3 @@ def evaluate(
     probs = predict_proba(model, sentences, vocab)
     targets = label_ids(labels, label_names)
     return Evaluation(accuracy(probs, targets), confusion_matrix(probs, targets, len(label_names)))
-
-
-__all__ = [
-    "Evaluation",
-    "ShuffledBatches",
-    "evaluate",
-    "predict_proba",
-    "train_bow_classifier",
-    "train_embedding_bag_classifier",
-]

@@ -24,6 +24,8 @@ from course_utils._validate import (
 from course_utils.data.vocab import Vocabulary
 from course_utils.training import fit
 
+__all__ = ["CBOW", "cbow_pairs", "cosine_similarities", "nearest_neighbours", "project_2d", "train_cbow"]
+
 
 def cbow_pairs(
     sentences: Sequence[Sequence[str]], vocab: Vocabulary, window: int = 2
@@ -81,16 +83,23 @@ class CBOW(nn.Module):
 
 
 def train_cbow(
-    sentences: Sequence[Sequence[str]],  # tokenised training sentences
-    vocab: Vocabulary,  # gives the word ids (and the rows of the result)
-    dim: int = 24,  # size of each word vector
-    window: int = 2,  # context words on each side
+    sentences: Sequence[Sequence[str]],
+    vocab: Vocabulary,
+    dim: int = 24,
+    window: int = 2,
     epochs: int = 3,
-    lr: float = 0.01,  # Adam's learning rate
+    lr: float = 0.01,
     batch_size: int = 64,
-    seed: int = 0,  # seeds the initial vectors and the shuffling
+    seed: int = 0,
 ) -> tuple[torch.Tensor, list[float]]:
     """Train CBOW and return (vectors [len(vocab), dim], mean loss of each epoch).
+
+    sentences: tokenised training sentences
+    vocab:     gives the word ids (and the rows of the result)
+    dim:       size of each word vector
+    window:    context words on each side
+    lr:        Adam's learning rate
+    seed:      seeds the initial vectors and the shuffling
 
     The global random state is left as it was.
     """
@@ -162,6 +171,3 @@ def project_2d(vectors: torch.Tensor) -> torch.Tensor:
     signs = torch.sign(points[biggest, torch.arange(2)])
     signs[signs == 0] = 1.0
     return (points * signs).to(vectors.dtype)
-
-
-__all__ = ["CBOW", "cbow_pairs", "cosine_similarities", "nearest_neighbours", "project_2d", "train_cbow"]

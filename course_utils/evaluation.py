@@ -7,6 +7,8 @@ import torch
 
 from course_utils._validate import require_int, require_tensor
 
+__all__ = ["accuracy", "confusion_matrix", "top_words"]
+
 
 def _predictions(outputs: torch.Tensor) -> torch.Tensor:
     require_tensor(outputs, "outputs")
@@ -67,6 +69,3 @@ def top_words(weight: torch.Tensor, words: Sequence[str], labels: Sequence[str],
         raise ValueError(f"k={k} is larger than the number of words ({len(words)})")
     top = weight.detach().topk(k, dim=1).indices
     return {label: [words[int(j)] for j in top[i]] for i, label in enumerate(labels)}
-
-
-__all__ = ["accuracy", "confusion_matrix", "top_words"]

@@ -6,6 +6,8 @@ from torch import nn
 
 from course_utils._validate import require_int, require_tensor
 
+__all__ = ["EmbeddingBagClassifier"]
+
 
 class EmbeddingBagClassifier(nn.Module):
     """Average (or sum) the embeddings of a sentence's words, then an affine map to label scores.

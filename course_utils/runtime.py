@@ -9,6 +9,8 @@ import torch
 
 from course_utils._validate import require_int, type_name
 
+__all__ = ["DEVICE_ENV", "get_device", "setup_notebook"]
+
 DEVICE_ENV = "COURSE_DEVICE"  # environment variable that overrides the default device
 _KNOWN_DEVICES = ("cpu", "cuda", "mps")
 

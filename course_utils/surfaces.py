@@ -13,6 +13,18 @@ import torch
 
 from course_utils._validate import require_finite_float, require_int, require_positive_float, require_tensor, type_name
 
+__all__ = [
+    "DIVERGED",
+    "GOOD_LR",
+    "OPTIMIZERS",
+    "SURFACES",
+    "contour_grid",
+    "elongated_bowl",
+    "losses_along",
+    "rosenbrock",
+    "trajectory",
+]
+
 Surface = Callable[[torch.Tensor], torch.Tensor]
 
 
@@ -73,13 +85,19 @@ def _surface_fn(surface: str | Surface) -> Surface:
 
 
 def trajectory(
-    optimizer_name: str,  # a key of OPTIMIZERS, e.g. "Adam"
-    lr: float,  # the learning rate
-    steps: int,  # how many optimizer steps to take
-    start: tuple[float, float],  # the starting point (x, y)
-    surface: str | Surface,  # a key of SURFACES or a function of a [2] tensor
+    optimizer_name: str,
+    lr: float,
+    steps: int,
+    start: tuple[float, float],
+    surface: str | Surface,
 ) -> torch.Tensor:
     """The points an optimizer visits on a 2-D surface: a float64 tensor [steps + 1, 2].
+
+    optimizer_name: a key of OPTIMIZERS, e.g. "Adam"
+    lr:             the learning rate
+    steps:          how many optimizer steps to take
+    start:          the starting point (x, y)
+    surface:        a key of SURFACES or a function of a [2] tensor
 
     Row 0 is `start`, row k the point after k steps. If the optimizer diverges
     (a non-finite loss or a coordinate beyond 1e6), the rows from there on are nan.

@@ -10,6 +10,8 @@ import torch
 
 from course_utils._validate import require_finite_float, require_int, require_tensor
 
+__all__ = ["make_classification_data", "make_linear_data"]
+
 
 def _check_params(true_weight: torch.Tensor, true_bias: float, noise: float) -> float:
     require_tensor(true_weight, "true_weight", floating=True, ndim=1)
@@ -20,13 +22,19 @@ def _check_params(true_weight: torch.Tensor, true_bias: float, noise: float) -> 
 
 
 def make_linear_data(
-    n: int,  # number of examples (rows)
-    true_weight: torch.Tensor,  # w*, shape [d]: the weights the model should rediscover
-    true_bias: float = 0.0,  # b*
-    noise: float = 0.1,  # standard deviation of the Gaussian noise added to y
-    seed: int = 0,  # the data depend only on the seed (the global RNG is untouched)
+    n: int,
+    true_weight: torch.Tensor,
+    true_bias: float = 0.0,
+    noise: float = 0.1,
+    seed: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Regression data y = X w* + b* + noise, with X ~ N(0, 1).
+
+    n:           number of examples (rows)
+    true_weight: w*, shape [d]: the weights the model should rediscover
+    true_bias:   b*
+    noise:       standard deviation of the Gaussian noise added to y
+    seed:        the data depend only on the seed (the global RNG is untouched)
 
     Returns (X [n, d], y [n]), both float32.
     """
@@ -40,12 +48,16 @@ def make_linear_data(
 
 
 def make_classification_data(
-    n: int,  # number of examples
-    true_weight: torch.Tensor,  # w*, shape [d]
-    true_bias: float = 0.0,  # b*
+    n: int,
+    true_weight: torch.Tensor,
+    true_bias: float = 0.0,
     seed: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Binary labels drawn from a logistic model: P(y=1 | x) = sigmoid(x . w* + b*).
+
+    n:           number of examples
+    true_weight: w*, shape [d]
+    true_bias:   b*
 
     Returns (X [n, d] float32, y [n] float32 of 0s and 1s), ready for nn.BCEWithLogitsLoss.
     """
@@ -57,6 +69,3 @@ def make_classification_data(
     p = torch.sigmoid(X @ true_weight.float() + true_bias)
     y = torch.bernoulli(p, generator=generator)
     return X, y
-
-
-__all__ = ["make_classification_data", "make_linear_data"]

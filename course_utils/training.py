@@ -11,6 +11,8 @@ from torch import nn
 
 from course_utils._validate import require_int, type_name
 
+__all__ = ["History", "NonFiniteLossError", "fit"]
+
 
 class NonFiniteLossError(ValueError):
     """The loss became inf or nan during training (usually: learning rate too large)."""
@@ -79,16 +81,24 @@ def _steps_1_to_4(
 
 
 def fit(
-    model: nn.Module,  # the network to train (its parameters must be in `optimizer`)
-    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],  # e.g. nn.CrossEntropyLoss()
-    optimizer: torch.optim.Optimizer,  # e.g. torch.optim.SGD(model.parameters(), lr=0.1)
-    batches: Iterable[tuple[Any, torch.Tensor]],  # (inputs, targets) pairs: a list or a DataLoader
-    epochs: int,  # passes over `batches`
+    model: nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    batches: Iterable[tuple[Any, torch.Tensor]],
+    epochs: int,
     *,
-    record_grads: bool = True,  # keep each parameter's gradient norm at every step
-    progress: bool = False,  # show a tqdm progress bar
+    record_grads: bool = True,
+    progress: bool = False,
 ) -> History:
     """Train `model` and return a History of losses and gradient norms.
+
+    model:        the network to train (its parameters must be in `optimizer`)
+    loss_fn:      e.g. nn.CrossEntropyLoss()
+    optimizer:    e.g. torch.optim.SGD(model.parameters(), lr=0.1)
+    batches:      (inputs, targets) pairs: a list or a DataLoader
+    epochs:       passes over `batches`
+    record_grads: keep each parameter's gradient norm at every step
+    progress:     show a tqdm progress bar
 
     Every step is the recipe from the lecture and the tutorial:
     1. clear old gradients, 2. forward pass, 3. loss, 4. backward pass, 5. update.

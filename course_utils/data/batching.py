@@ -8,6 +8,8 @@ import torch
 from course_utils._validate import require_sentences, require_vocab, type_name
 from course_utils.data.vocab import Vocabulary
 
+__all__ = ["ids_and_offsets", "label_ids"]
+
 
 def ids_and_offsets(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> tuple[torch.Tensor, torch.Tensor]:
     """All sentences' word ids in one flat tensor, plus where each sentence starts.

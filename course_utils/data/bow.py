@@ -8,6 +8,8 @@ import torch
 from course_utils._validate import require_sentences, require_vocab, type_name
 from course_utils.data.vocab import Vocabulary
 
+__all__ = ["bow_matrix", "bow_vector"]
+
 
 def bow_vector(tokens: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
     """Counts of each vocabulary word in `tokens`: a float32 tensor of shape [len(vocab)].

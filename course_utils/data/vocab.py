@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from course_utils._validate import require_int, require_str_tokens, type_name
 
+__all__ = ["UNK", "Vocabulary"]
+
 UNK = "<unk>"  # the token every unknown word maps to
 
 

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from course_utils._validate import require_int, require_positive_float, require_tensor
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["AffineWidget", "affine_rows", "grid_points"]
+
 
 def grid_points(n: int = 9, extent: float = 1.0) -> torch.Tensor:
     """An n x n grid of points covering [-extent, extent]^2, one point per ROW: shape [n*n, 2].

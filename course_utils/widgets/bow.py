@@ -13,6 +13,8 @@ from course_utils.bow_pipeline import predict_proba
 from course_utils.data import Vocabulary, tokenize
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["ClassifyWidget", "EXAMPLES"]
+
 # Sentences to try from the drop-down (none of them is in the corpus).
 EXAMPLES = (
     "I would like a cup of coffee",

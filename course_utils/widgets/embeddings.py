@@ -13,6 +13,8 @@ from course_utils.data.vocab import Vocabulary
 from course_utils.embeddings import nearest_neighbours, project_2d
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["MAX_K", "NeighboursWidget"]
+
 MAX_K = 10
 
 

@@ -11,6 +11,8 @@ from matplotlib.figure import Figure
 from course_utils.surfaces import GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, losses_along, trajectory
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["LOSS_FLOOR", "OptimizerWidget", "STEPS"]
+
 STEPS = 60  # optimizer steps per trajectory
 LOSS_FLOOR = 1e-8  # the loss axis is logarithmic; smaller losses are drawn at this floor
 

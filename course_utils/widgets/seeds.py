@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from course_utils._validate import require_int
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["SeedWidget", "seeded_normals"]
+
 
 def seeded_normals(seed: int, n: int) -> torch.Tensor:
     """n draws from N(0, 1) made by a generator seeded with `seed` (the global RNG is untouched)."""

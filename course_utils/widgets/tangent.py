@@ -11,6 +11,8 @@ from matplotlib.figure import Figure
 from course_utils._validate import require_finite_float
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["FUNCTIONS", "TangentWidget", "X_RANGE", "tangent_at"]
+
 # The functions to choose from: name -> f (built from torch operations, so autograd can differentiate them).
 FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "sin(x)": torch.sin,
