@@ -77,9 +77,10 @@ nbval: $(DEV_STAMP) ## strict nbval on the notebooks only
 
 # ruff on the Python code (and the notebooks' code cells), then the notebook lint on $(NBS); both always run.
 lint: $(DEV_STAMP) ## ruff on all Python code, then the notebook lint on NBS; prints what it checked
+	@$(BIN)/python -m tools.nblint --check-args $(NBS)
 	@status=0; \
-	echo "ruff check . (rules and line length: pyproject.toml [tool.ruff])"; \
-	$(BIN)/ruff check . || status=1; \
+	echo "ruff check: $$($(BIN)/ruff check --show-files . | grep -c '^/') Python files and notebooks (rules: pyproject.toml [tool.ruff])"; \
+	$(BIN)/ruff check --output-format=concise . || status=1; \
 	$(BIN)/python -m tools.nblint $(NBS) || status=1; \
 	exit $$status
 
