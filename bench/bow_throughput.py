@@ -101,7 +101,7 @@ def run(repeats: int = 5) -> dict:
         for word in sent:
             word_to_ix.setdefault(word, len(word_to_ix))
     label_to_ix = {label: i for i, label in enumerate(LANGID_LABELS)}
-    data = list(zip(train, train_labels))
+    data = list(zip(train, train_labels, strict=True))
 
     def tutorial_run():
         torch.manual_seed(0)
@@ -114,7 +114,8 @@ def run(repeats: int = 5) -> dict:
 
         return (lambda: tutorial_epoch(model, data, word_to_ix, label_to_ix, optimizer, nn.NLLLoss())), test_accuracy
 
-    paths["tutorial loop (per example)"] = measure_path(lambda: [make_bow_vector(s, word_to_ix) for s in train], tutorial_run, n, repeats)
+    paths["tutorial loop (per example)"] = measure_path(lambda: [make_bow_vector(s, word_to_ix) for s in train],
+                                                        tutorial_run, n, repeats)
 
     # 2. The course: bow_matrix once (sparse rows, or dense for comparison), minibatches through fit.
     vocab = Vocabulary.build(train)
@@ -123,7 +124,8 @@ def run(repeats: int = 5) -> dict:
         def new_run():
             torch.manual_seed(0)
             X = bow_matrix(train, vocab, sparse=sparse)
-            batches = [(X.index_select(0, torch.arange(i, min(i + BATCH, n))), y_train[i : i + BATCH]) for i in range(0, n, BATCH)]
+            batches = [(X.index_select(0, torch.arange(i, min(i + BATCH, n))), y_train[i : i + BATCH])
+                       for i in range(0, n, BATCH)]
             model = nn.Linear(len(vocab), len(LANGID_LABELS))
             optimizer = torch.optim.Adam(model.parameters(), lr=LR, fused=True)
 
@@ -135,8 +137,10 @@ def run(repeats: int = 5) -> dict:
 
         return new_run
 
-    paths["batched: sparse bow_matrix + fit"] = measure_path(lambda: bow_matrix(train, vocab, sparse=True), batched_run(True), n, repeats)
-    paths["batched: dense bow_matrix + fit"] = measure_path(lambda: bow_matrix(train, vocab), batched_run(False), n, repeats)
+    paths["batched: sparse bow_matrix + fit"] = measure_path(lambda: bow_matrix(train, vocab, sparse=True),
+                                                             batched_run(True), n, repeats)
+    paths["batched: dense bow_matrix + fit"] = measure_path(lambda: bow_matrix(train, vocab),
+                                                            batched_run(False), n, repeats)
 
     # 3. EmbeddingBag: word ids and offsets; the sum of 32-d word vectors, then an affine map.
     def bag_run():
@@ -163,7 +167,8 @@ def run(repeats: int = 5) -> dict:
         "test_examples": len(test),
         "epochs": EPOCHS,
         "batch_size": BATCH,
-        "optimizers": "tutorial: SGD lr=0.1, one step per sentence; batched: Adam lr=0.05 (fused), one step per minibatch",
+        "optimizers": "tutorial: SGD lr=0.1, one step per sentence; "
+                      "batched: Adam lr=0.05 (fused), one step per minibatch",
         "paths": paths,
         "goal_met": goal,
     }

@@ -16,17 +16,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "artifacts" / "bench"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]  # tools/, and this folder's modules
 
 import bow_throughput  # noqa: E402
 import widget_latency  # noqa: E402
 
+from tools import junit  # noqa: E402
 
 # --- 1 + 2. Suite cost and per-notebook time --------------------------------------------
 FLOOR_SOURCE = "import torch\nimport matplotlib.pyplot as plt\nimport course_utils"
@@ -36,7 +36,8 @@ def write_floor_notebooks(folder: Path, count: int) -> None:
     """`count` notebooks that only import torch, matplotlib and course_utils: the floor."""
     folder.mkdir(parents=True, exist_ok=True)
     nb = {
-        "cells": [{"cell_type": "code", "execution_count": 1, "id": "floor", "metadata": {}, "outputs": [], "source": FLOOR_SOURCE}],
+        "cells": [{"cell_type": "code", "execution_count": 1, "id": "floor", "metadata": {}, "outputs": [],
+                   "source": FLOOR_SOURCE}],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -57,12 +58,7 @@ def run_nbval(paths: list[Path], workers: int) -> tuple[float, dict[str, float]]
         wall = time.perf_counter() - start
         if result.returncode != 0:
             raise SystemExit(f"nbval failed during the benchmark:\n{result.stdout[-3000:]}")
-        per_notebook: dict[str, float] = defaultdict(float)
-        for case in ET.parse(report).getroot().iter("testcase"):
-            classname = case.get("classname", "")
-            if classname.endswith(".ipynb"):
-                per_notebook[classname.split("/")[-1].split(".", 1)[-1]] += float(case.get("time", 0))
-        return wall, dict(per_notebook)
+        return wall, junit.seconds_per_notebook(junit.read(report))
 
 
 def bench_suite(repeats: int, workers: int) -> dict:
@@ -146,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5, help="measured runs per figure (after one warm-up)")
     parser.add_argument("--suite-repeats", type=int, default=3, help="measured nbval runs (each takes tens of seconds)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="nbval parallelism (as make test: -n auto)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="nbval parallelism (as make test: -n auto)")
     parser.add_argument("--only", default="suite,bow,widgets", help="comma-separated parts to run")
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))

@@ -12,7 +12,7 @@ import time
 import torch
 
 from course_utils.widgets.base import PlotWidget
-from course_utils.widgets.catalog import control_values, widget_classes
+from tools.widget_catalog import control_values, widget_classes
 
 
 def p95(values: list[float]) -> float:

@@ -6,9 +6,25 @@ an error that names the argument and says what was expected.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import torch
+
+if TYPE_CHECKING:
+    from course_utils.data.vocab import Vocabulary
+
+__all__ = [
+    "require_dim",
+    "require_finite_float",
+    "require_int",
+    "require_positive_float",
+    "require_sentences",
+    "require_str_tokens",
+    "require_tensor",
+    "require_vocab",
+    "type_name",
+]
 
 
 def type_name(value: Any) -> str:
@@ -36,6 +52,17 @@ def require_int(value: Any, name: str, *, minimum: int | None = None) -> int:
     return value
 
 
+def require_finite_float(value: Any, name: str, *, minimum: float | None = None) -> float:
+    """Check that `value` is a real number (bool is refused: TypeError), finite and at least `minimum` (ValueError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type_name(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be a finite number >= {minimum}, got {value}")
+    return float(value)
+
+
 def require_positive_float(value: Any, name: str) -> float:
     """Check that `value` is a finite real number greater than zero."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -61,3 +88,23 @@ def require_str_tokens(tokens: Any, name: str) -> list[str]:
         if not isinstance(token, str):
             raise TypeError(f"{name}[{i}] must be a str, got {type_name(token)}")
     return list(tokens)
+
+
+def require_sentences(sentences: Any, name: str = "sentences", *, allow_empty: bool = False) -> Sequence[list[str]]:
+    """Check that `sentences` is a list (or tuple) of token lists, e.g. [["me", "gusta"], ["hola"]]."""
+    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
+        raise TypeError(f"{name} must be a list of token lists, got {type_name(sentences)}")
+    if not allow_empty and len(sentences) == 0:
+        raise ValueError(f"{name} is empty: need at least one sentence")
+    for i, sentence in enumerate(sentences):
+        require_str_tokens(sentence, f"{name}[{i}]")
+    return sentences
+
+
+def require_vocab(vocab: Any, name: str = "vocab") -> Vocabulary:
+    """Check that `vocab` is a course_utils.data.Vocabulary (a plain dict such as word_to_ix is refused)."""
+    from course_utils.data.vocab import Vocabulary  # here: course_utils.data itself uses this module
+
+    if not isinstance(vocab, Vocabulary):
+        raise TypeError(f"{name} must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+    return vocab

@@ -13,6 +13,8 @@ import torch.nn as nn
 
 from course_utils._validate import require_int, require_tensor, type_name
 
+__all__ = ["ACTIVATIONS", "closed_form_derivative", "derivative", "get_activation", "layer_grad_norms"]
+
 # name -> the function (all three are element-wise and have no parameters)
 ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "tanh": torch.tanh,

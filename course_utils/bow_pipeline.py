@@ -19,11 +19,20 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from course_utils._validate import require_int, require_positive_float, type_name
+from course_utils._validate import require_int, require_positive_float, require_sentences, require_vocab, type_name
 from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids
 from course_utils.evaluation import accuracy, confusion_matrix
 from course_utils.models import EmbeddingBagClassifier
 from course_utils.training import History, fit
+
+__all__ = [
+    "Evaluation",
+    "ShuffledBatches",
+    "evaluate",
+    "predict_proba",
+    "train_bow_classifier",
+    "train_embedding_bag_classifier",
+]
 
 Batch = tuple[object, torch.Tensor]  # (model inputs, target class ids)
 
@@ -53,30 +62,33 @@ class ShuffledBatches:
 
 
 def _check_data(sentences: object, labels: object, vocab: object) -> None:
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
-    if isinstance(sentences, str) or not isinstance(sentences, Sequence):
-        raise TypeError(f"train_sentences must be a list of token lists, got {type_name(sentences)}")
+    require_vocab(vocab)
+    require_sentences(sentences, "train_sentences")
     if isinstance(labels, str) or not isinstance(labels, Sequence):
         raise TypeError(f"train_labels must be a list of label names, got {type_name(labels)}")
-    if len(sentences) == 0:
-        raise ValueError("train_sentences is empty: need at least one sentence to train on")
     if len(sentences) != len(labels):
         raise ValueError(f"train_labels must have one label per sentence ({len(sentences)}), got {len(labels)}")
 
 
 def train_bow_classifier(
-    train_sentences: Sequence[Sequence[str]],  # tokenised sentences
-    train_labels: Sequence[str],  # one label name per sentence
+    train_sentences: Sequence[Sequence[str]],
+    train_labels: Sequence[str],
     *,
-    vocab: Vocabulary,  # built from the TRAINING sentences only
-    label_names: Sequence[str] = LANGID_LABELS,  # label name -> class index (its position)
+    vocab: Vocabulary,
+    label_names: Sequence[str] = LANGID_LABELS,
     epochs: int = 5,
     batch_size: int = 32,
-    lr: float = 0.01,  # Adam's learning rate
-    seed: int = 0,  # seeds the initial weights and the batch order
+    lr: float = 0.01,
+    seed: int = 0,
 ) -> tuple[nn.Linear, History]:
     """Logistic regression on bag-of-words vectors; returns (model, history).
+
+    train_sentences: tokenised sentences
+    train_labels:    one label name per sentence
+    vocab:           built from the TRAINING sentences only
+    label_names:     label name -> class index (its position)
+    lr:              Adam's learning rate
+    seed:            seeds the initial weights and the batch order (the global RNG is left as it was)
 
     The model maps a [N, len(vocab)] count matrix to [N, len(label_names)] logits.
     """
@@ -84,11 +96,12 @@ def train_bow_classifier(
     require_positive_float(lr, "lr")
     features = bow_matrix(train_sentences, vocab)  # [N, V]
     targets = label_ids(train_labels, label_names)  # [N]
-    torch.manual_seed(seed)
-    model = nn.Linear(len(vocab), len(label_names))
     batches = ShuffledBatches(len(targets), batch_size, lambda idx: (features[idx], targets[idx]), seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
+        torch.manual_seed(seed)
+        model = nn.Linear(len(vocab), len(label_names))
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)
     return model, history
 
 
@@ -98,13 +111,15 @@ def train_embedding_bag_classifier(
     *,
     vocab: Vocabulary,
     label_names: Sequence[str] = LANGID_LABELS,
-    embed_dim: int = 16,  # size of each word vector
+    embed_dim: int = 16,
     epochs: int = 5,
     batch_size: int = 32,
     lr: float = 0.01,
     seed: int = 0,
 ) -> tuple[EmbeddingBagClassifier, History]:
     """The mean of learned word vectors, then an affine map; returns (model, history).
+
+    embed_dim: size of each word vector
 
     The model is called as model(ids, offsets) (see course_utils.data.ids_and_offsets).
     """
@@ -116,11 +131,12 @@ def train_embedding_bag_classifier(
     def make_batch(idx: torch.Tensor) -> Batch:
         return ids_and_offsets([sentences[i] for i in idx.tolist()], vocab), targets[idx]
 
-    torch.manual_seed(seed)
-    model = EmbeddingBagClassifier(len(vocab), embed_dim, len(label_names))
     batches = ShuffledBatches(len(targets), batch_size, make_batch, seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)  # calls model(ids, offsets)
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
+        torch.manual_seed(seed)
+        model = EmbeddingBagClassifier(len(vocab), embed_dim, len(label_names))
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)  # calls model(ids, offsets)
     return model, history
 
 
@@ -164,13 +180,3 @@ def evaluate(
     probs = predict_proba(model, sentences, vocab)
     targets = label_ids(labels, label_names)
     return Evaluation(accuracy(probs, targets), confusion_matrix(probs, targets, len(label_names)))
-
-
-__all__ = [
-    "Evaluation",
-    "ShuffledBatches",
-    "evaluate",
-    "predict_proba",
-    "train_bow_classifier",
-    "train_embedding_bag_classifier",
-]

@@ -23,6 +23,8 @@ from course_utils._validate import require_int, require_positive_float, type_nam
 from course_utils.synthetic import make_linear_data
 from course_utils.training import History
 
+__all__ = ["BUGS", "SATURATION_BIAS", "tiny_data", "tiny_model", "train_variant"]
+
 BUGS: tuple[str, ...] = ("none", "no zero_grad", "saturated sigmoid")
 SATURATION_BIAS = -10.0  # "saturated sigmoid" starts the hidden bias here: sigmoid(-10) = 4.5e-5, slope 4.5e-5
 
@@ -43,10 +45,9 @@ def tiny_model(hidden: int = 8, saturated: bool = False, seed: int = 0) -> nn.Se
     if not isinstance(saturated, bool):
         raise TypeError(f"saturated must be True or False, got {type_name(saturated)}")
     require_int(seed, "seed", minimum=0)
-    generator_state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(2, hidden), nn.Sigmoid(), nn.Linear(hidden, 1))
-    torch.random.set_rng_state(generator_state)  # leave the caller's random stream alone
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
+        torch.manual_seed(seed)
+        model = nn.Sequential(nn.Linear(2, hidden), nn.Sigmoid(), nn.Linear(hidden, 1))
     if saturated:
         with torch.no_grad():
             model[0].bias.fill_(SATURATION_BIAS)
@@ -54,12 +55,17 @@ def tiny_model(hidden: int = 8, saturated: bool = False, seed: int = 0) -> nn.Se
 
 
 def train_variant(
-    bug: str = "none",  # one of BUGS
-    lr: float = 0.2,  # SGD learning rate
-    steps: int = 40,  # full-batch gradient steps
-    seed: int = 0,  # seeds the data and the initial weights
+    bug: str = "none",
+    lr: float = 0.2,
+    steps: int = 40,
+    seed: int = 0,
 ) -> History:
     """Train `tiny_model` on `tiny_data` with MSE and SGD, with the chosen bug.
+
+    bug:   one of BUGS
+    lr:    SGD learning rate
+    steps: full-batch gradient steps
+    seed:  seeds the data and the initial weights
 
     Returns a History (losses, grad_norms per parameter) like `fit`. Unlike
     `fit`, a loss that becomes inf or nan does not raise: training stops there,
@@ -90,6 +96,3 @@ def train_variant(
     if history.losses:
         history.epoch_losses.append(sum(history.losses) / len(history.losses))
     return history
-
-
-__all__ = ["BUGS", "SATURATION_BIAS", "tiny_data", "tiny_model", "train_variant"]

@@ -13,33 +13,37 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from course_utils._validate import require_int, require_positive_float, require_str_tokens, require_tensor, type_name
+from course_utils._validate import (
+    require_int,
+    require_positive_float,
+    require_sentences,
+    require_tensor,
+    require_vocab,
+    type_name,
+)
 from course_utils.data.vocab import Vocabulary
 from course_utils.training import fit
 
-
-def _require_vocab(vocab: object) -> Vocabulary:
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
-    return vocab
+__all__ = ["CBOW", "cbow_pairs", "cosine_similarities", "nearest_neighbours", "project_2d", "train_cbow"]
 
 
-def cbow_pairs(sentences: Sequence[Sequence[str]], vocab: Vocabulary, window: int = 2) -> tuple[torch.Tensor, torch.Tensor]:
+def cbow_pairs(
+    sentences: Sequence[Sequence[str]], vocab: Vocabulary, window: int = 2
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(context, target) training pairs for CBOW: every word with up to `window` words on each side.
 
     Returns (contexts [N, 2*window], targets [N]), both torch.long. Missing
     neighbours (near the sentence ends) are padded with the <unk> id 0, which
     CBOW ignores. Sentences of one word have no context and give no pair.
     """
-    _require_vocab(vocab)
+    require_vocab(vocab)
     require_int(window, "window", minimum=1)
-    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
-        raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
+    require_sentences(sentences)
     pad = vocab.unk_id
     contexts: list[list[int]] = []
     targets: list[int] = []
-    for s, sentence in enumerate(sentences):
-        ids = vocab.encode(require_str_tokens(sentence, f"sentences[{s}]"))
+    for sentence in sentences:
+        ids = vocab.encode(sentence)
         for i, target in enumerate(ids):
             left = ids[max(0, i - window) : i]
             right = ids[i + 1 : i + 1 + window]
@@ -79,16 +83,23 @@ class CBOW(nn.Module):
 
 
 def train_cbow(
-    sentences: Sequence[Sequence[str]],  # tokenised training sentences
-    vocab: Vocabulary,  # gives the word ids (and the rows of the result)
-    dim: int = 24,  # size of each word vector
-    window: int = 2,  # context words on each side
+    sentences: Sequence[Sequence[str]],
+    vocab: Vocabulary,
+    dim: int = 24,
+    window: int = 2,
     epochs: int = 3,
-    lr: float = 0.01,  # Adam's learning rate
+    lr: float = 0.01,
     batch_size: int = 64,
-    seed: int = 0,  # seeds the initial vectors and the shuffling
+    seed: int = 0,
 ) -> tuple[torch.Tensor, list[float]]:
     """Train CBOW and return (vectors [len(vocab), dim], mean loss of each epoch).
+
+    sentences: tokenised training sentences
+    vocab:     gives the word ids (and the rows of the result)
+    dim:       size of each word vector
+    window:    context words on each side
+    lr:        Adam's learning rate
+    seed:      seeds the initial vectors and the shuffling
 
     The global random state is left as it was.
     """
@@ -98,16 +109,13 @@ def train_cbow(
     require_int(seed, "seed", minimum=0)
     lr = require_positive_float(lr, "lr")
     contexts, targets = cbow_pairs(sentences, vocab, window)
-    state = torch.random.get_rng_state()
-    try:
+    with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
         torch.manual_seed(seed)
         model = CBOW(len(vocab), dim, pad_id=vocab.unk_id)
         loader = DataLoader(TensorDataset(contexts, targets), batch_size=batch_size, shuffle=True,
                             num_workers=0, generator=torch.Generator().manual_seed(seed))
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         history = fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs, record_grads=False)
-    finally:
-        torch.random.set_rng_state(state)
     return model.embedding.weight.detach().clone(), history.epoch_losses
 
 
@@ -127,7 +135,7 @@ def nearest_neighbours(vectors: torch.Tensor, vocab: Vocabulary, word: str, k: i
     vectors: [len(vocab), d], row i is the vector of word id i
     Returns [(word, cosine), ...], most similar first; the word itself and <unk> are left out.
     """
-    _require_vocab(vocab)
+    require_vocab(vocab)
     require_tensor(vectors, "vectors", floating=True, ndim=2)
     if vectors.shape[0] != len(vocab):
         raise ValueError(f"vectors must have one row per word ({len(vocab)}), got {vectors.shape[0]}")
@@ -143,7 +151,7 @@ def nearest_neighbours(vectors: torch.Tensor, vocab: Vocabulary, word: str, k: i
     similarities[vocab.unk_id] = -float("inf")
     top = similarities.topk(k)
     words = vocab.decode(top.indices.tolist())
-    return [(w, float(s)) for w, s in zip(words, top.values)]
+    return [(w, float(s)) for w, s in zip(words, top.values, strict=True)]
 
 
 def project_2d(vectors: torch.Tensor) -> torch.Tensor:
@@ -163,6 +171,3 @@ def project_2d(vectors: torch.Tensor) -> torch.Tensor:
     signs = torch.sign(points[biggest, torch.arange(2)])
     signs[signs == 0] = 1.0
     return (points * signs).to(vectors.dtype)
-
-
-__all__ = ["CBOW", "cbow_pairs", "cosine_similarities", "nearest_neighbours", "project_2d", "train_cbow"]

@@ -7,6 +7,8 @@ import torch
 
 from course_utils._validate import require_int, require_tensor
 
+__all__ = ["accuracy", "confusion_matrix", "top_words"]
+
 
 def _predictions(outputs: torch.Tensor) -> torch.Tensor:
     require_tensor(outputs, "outputs")
@@ -60,12 +62,10 @@ def top_words(weight: torch.Tensor, words: Sequence[str], labels: Sequence[str],
     require_tensor(weight, "weight", floating=True, ndim=2)
     words, labels = list(words), list(labels)
     if weight.shape != (len(labels), len(words)):
-        raise ValueError(f"weight must have shape (len(labels), len(words)) = ({len(labels)}, {len(words)}), got {tuple(weight.shape)}")
+        raise ValueError(f"weight must have shape (len(labels), len(words)) = ({len(labels)}, {len(words)}), "
+                         f"got {tuple(weight.shape)}")
     require_int(k, "k", minimum=1)
     if k > len(words):
         raise ValueError(f"k={k} is larger than the number of words ({len(words)})")
     top = weight.detach().topk(k, dim=1).indices
     return {label: [words[int(j)] for j in top[i]] for i, label in enumerate(labels)}
-
-
-__all__ = ["accuracy", "confusion_matrix", "top_words"]

@@ -12,6 +12,8 @@ import torch
 
 from course_utils._validate import require_int, require_str_tokens, require_tensor, type_name
 
+__all__ = ["BOS", "combine", "sentence_features", "token_features"]
+
 BOS = "<s>"  # the "previous word/tag" of the first token
 
 
@@ -65,6 +67,3 @@ def combine(vectors: torch.Tensor, how: str = "sum") -> torch.Tensor:
     if how == "concat":
         return vectors.flatten(start_dim=-2)
     raise ValueError(f"how must be 'sum' or 'concat', got {how!r}")
-
-
-__all__ = ["BOS", "combine", "sentence_features", "token_features"]

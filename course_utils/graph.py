@@ -11,9 +11,11 @@ import torch
 
 from course_utils._validate import require_positive_float, require_tensor, type_name
 
+__all__ = ["graph_lines", "numerical_grad"]
+
 
 def _node_label(fn: object, names: Mapping[int, str]) -> str:
-    label = type(fn).__name__  # e.g. "MulBackward0", "AccumulateGrad"
+    label = type_name(fn)  # e.g. "MulBackward0", "AccumulateGrad"
     variable = getattr(fn, "variable", None)  # AccumulateGrad nodes hold the leaf tensor
     if isinstance(variable, torch.Tensor):
         name = names.get(id(variable))
@@ -21,7 +23,9 @@ def _node_label(fn: object, names: Mapping[int, str]) -> str:
     return label
 
 
-def graph_lines(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None, *, indent: str = "  ") -> list[str]:
+def graph_lines(
+    tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None, *, indent: str = "  "
+) -> list[str]:
     """The computation graph behind `tensor`, from the output back to the leaves.
 
     tensor: a result of operations on tensors with requires_grad=True

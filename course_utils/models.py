@@ -6,6 +6,8 @@ from torch import nn
 
 from course_utils._validate import require_int, require_tensor
 
+__all__ = ["EmbeddingBagClassifier"]
+
 
 class EmbeddingBagClassifier(nn.Module):
     """Average (or sum) the embeddings of a sentence's words, then an affine map to label scores.
@@ -36,7 +38,8 @@ class EmbeddingBagClassifier(nn.Module):
         if pretrained is not None:
             require_tensor(pretrained, "pretrained", floating=True, ndim=2)
             if tuple(pretrained.shape) != (vocab_size, embed_dim):
-                raise ValueError(f"pretrained must have shape ({vocab_size}, {embed_dim}), got {tuple(pretrained.shape)}")
+                raise ValueError(
+                    f"pretrained must have shape ({vocab_size}, {embed_dim}), got {tuple(pretrained.shape)}")
             self.embedding = nn.EmbeddingBag.from_pretrained(pretrained.clone(), freeze=freeze, mode=mode)
         else:
             self.embedding = nn.EmbeddingBag(vocab_size, embed_dim, mode=mode)

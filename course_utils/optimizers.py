@@ -18,6 +18,8 @@ import torch
 
 from course_utils._validate import type_name
 
+__all__ = ["ScratchAdadelta", "ScratchAdagrad", "ScratchAdam", "ScratchOptimizer", "ScratchSGD"]
+
 
 def _check_rate(value: object, name: str, *, low: float, high: float, high_open: bool = True) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -58,7 +60,7 @@ class ScratchOptimizer:
     def step(self) -> None:
         """Update every parameter that has a gradient."""
         self.steps += 1
-        for p, state in zip(self.params, self.state):
+        for p, state in zip(self.params, self.state, strict=True):
             if p.grad is not None:
                 self.update(p, p.grad, state)
 
@@ -159,6 +161,3 @@ class ScratchAdam(ScratchOptimizer):
         step_size = self.lr / (1 - self.beta1**t)
         denom = (v.sqrt() / math.sqrt(1 - self.beta2**t)).add_(self.eps)
         p.addcdiv_(m, denom, value=-step_size)
-
-
-SCRATCH_OPTIMIZERS = {"SGD": ScratchSGD, "Adagrad": ScratchAdagrad, "Adadelta": ScratchAdadelta, "Adam": ScratchAdam}

@@ -8,6 +8,8 @@ from matplotlib.axes import Axes
 from course_utils._validate import type_name
 from course_utils.training import History
 
+__all__ = ["plot_confusion_matrix", "plot_grad_norms", "plot_losses"]
+
 
 def _require_history(history: object) -> History:
     if not isinstance(history, History):

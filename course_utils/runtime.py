@@ -9,6 +9,8 @@ import torch
 
 from course_utils._validate import require_int, type_name
 
+__all__ = ["DEVICE_ENV", "get_device", "setup_notebook"]
+
 DEVICE_ENV = "COURSE_DEVICE"  # environment variable that overrides the default device
 _KNOWN_DEVICES = ("cpu", "cuda", "mps")
 
@@ -70,7 +72,8 @@ def get_device(name: str | None = None) -> torch.device:
         raise TypeError(f"name must be a str such as 'cpu' or 'cuda', got {type_name(name)}")
     kind = name.split(":", 1)[0].lower()
     if kind not in _KNOWN_DEVICES:
-        raise ValueError(f"{source}={name!r} is not a device this course knows; expected one of {', '.join(_KNOWN_DEVICES)}")
+        raise ValueError(
+            f"{source}={name!r} is not a device this course knows; expected one of {', '.join(_KNOWN_DEVICES)}")
     if not _available(kind):
         raise RuntimeError(
             f"{source}={name!r} asks for {kind}, but it is not available on this machine; "

@@ -11,6 +11,8 @@ import torch
 
 from course_utils._validate import require_dim, require_positive_float, require_tensor, type_name
 
+__all__ = ["cross_entropy", "log_softmax", "nll_loss", "sgd_step", "softmax"]
+
 
 def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """softmax(x)_i = exp(x_i) / sum_j exp(x_j), along `dim`.
@@ -76,7 +78,8 @@ def sgd_step(params: Iterable[torch.Tensor], lr: float) -> None:
     lr:     learning rate, > 0
     """
     if isinstance(params, torch.Tensor):
-        raise TypeError("params must be an iterable of tensors (e.g. model.parameters()), got a single Tensor; wrap it in a list")
+        raise TypeError("params must be an iterable of tensors (e.g. model.parameters()), "
+                        "got a single Tensor; wrap it in a list")
     try:
         params = list(params)
     except TypeError:

@@ -11,7 +11,19 @@ from collections.abc import Callable
 
 import torch
 
-from course_utils._validate import require_int, require_positive_float, require_tensor, type_name
+from course_utils._validate import require_finite_float, require_int, require_positive_float, require_tensor, type_name
+
+__all__ = [
+    "DIVERGED",
+    "GOOD_LR",
+    "OPTIMIZERS",
+    "SURFACES",
+    "contour_grid",
+    "elongated_bowl",
+    "losses_along",
+    "rosenbrock",
+    "trajectory",
+]
 
 Surface = Callable[[torch.Tensor], torch.Tensor]
 
@@ -73,13 +85,19 @@ def _surface_fn(surface: str | Surface) -> Surface:
 
 
 def trajectory(
-    optimizer_name: str,  # a key of OPTIMIZERS, e.g. "Adam"
-    lr: float,  # the learning rate
-    steps: int,  # how many optimizer steps to take
-    start: tuple[float, float],  # the starting point (x, y)
-    surface: str | Surface,  # a key of SURFACES or a function of a [2] tensor
+    optimizer_name: str,
+    lr: float,
+    steps: int,
+    start: tuple[float, float],
+    surface: str | Surface,
 ) -> torch.Tensor:
     """The points an optimizer visits on a 2-D surface: a float64 tensor [steps + 1, 2].
+
+    optimizer_name: a key of OPTIMIZERS, e.g. "Adam"
+    lr:             the learning rate
+    steps:          how many optimizer steps to take
+    start:          the starting point (x, y)
+    surface:        a key of SURFACES or a function of a [2] tensor
 
     Row 0 is `start`, row k the point after k steps. If the optimizer diverges
     (a non-finite loss or a coordinate beyond 1e6), the rows from there on are nan.
@@ -88,12 +106,12 @@ def trajectory(
         raise ValueError(f"optimizer_name must be one of {list(OPTIMIZERS)}, got {optimizer_name!r}")
     lr = require_positive_float(lr, "lr")
     require_int(steps, "steps", minimum=0)
-    if (not isinstance(start, (tuple, list)) or len(start) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in start)):
+    if not isinstance(start, (tuple, list)) or len(start) != 2:
         raise TypeError(f"start must be a pair of finite numbers (x, y), got {start!r}")
+    x0, y0 = (require_finite_float(v, f"start[{i}]") for i, v in enumerate(start))
     f = _surface_fn(surface)
 
-    point = torch.tensor([float(start[0]), float(start[1])], dtype=torch.float64, requires_grad=True)
+    point = torch.tensor([x0, y0], dtype=torch.float64, requires_grad=True)
     optimizer = OPTIMIZERS[optimizer_name]([point], lr)
 
     def closure() -> torch.Tensor:

@@ -6,34 +6,35 @@ is in the training code, not in the data.
 """
 from __future__ import annotations
 
-import math
-
 import torch
 
-from course_utils._validate import require_int, require_tensor, type_name
+from course_utils._validate import require_finite_float, require_int, require_tensor
+
+__all__ = ["make_classification_data", "make_linear_data"]
 
 
 def _check_params(true_weight: torch.Tensor, true_bias: float, noise: float) -> float:
     require_tensor(true_weight, "true_weight", floating=True, ndim=1)
     if true_weight.numel() == 0:
         raise ValueError("true_weight is empty: give at least one weight (one per input feature)")
-    if isinstance(true_bias, bool) or not isinstance(true_bias, (int, float)) or not math.isfinite(true_bias):
-        raise TypeError(f"true_bias must be a finite number, got {true_bias!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)):
-        raise TypeError(f"noise must be a number, got {type_name(noise)}")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
-    return float(true_bias)
+    require_finite_float(noise, "noise", minimum=0.0)
+    return require_finite_float(true_bias, "true_bias")
 
 
 def make_linear_data(
-    n: int,  # number of examples (rows)
-    true_weight: torch.Tensor,  # w*, shape [d]: the weights the model should rediscover
-    true_bias: float = 0.0,  # b*
-    noise: float = 0.1,  # standard deviation of the Gaussian noise added to y
-    seed: int = 0,  # the data depend only on the seed (the global RNG is untouched)
+    n: int,
+    true_weight: torch.Tensor,
+    true_bias: float = 0.0,
+    noise: float = 0.1,
+    seed: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Regression data y = X w* + b* + noise, with X ~ N(0, 1).
+
+    n:           number of examples (rows)
+    true_weight: w*, shape [d]: the weights the model should rediscover
+    true_bias:   b*
+    noise:       standard deviation of the Gaussian noise added to y
+    seed:        the data depend only on the seed (the global RNG is untouched)
 
     Returns (X [n, d], y [n]), both float32.
     """
@@ -47,12 +48,16 @@ def make_linear_data(
 
 
 def make_classification_data(
-    n: int,  # number of examples
-    true_weight: torch.Tensor,  # w*, shape [d]
-    true_bias: float = 0.0,  # b*
+    n: int,
+    true_weight: torch.Tensor,
+    true_bias: float = 0.0,
     seed: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Binary labels drawn from a logistic model: P(y=1 | x) = sigmoid(x . w* + b*).
+
+    n:           number of examples
+    true_weight: w*, shape [d]
+    true_bias:   b*
 
     Returns (X [n, d] float32, y [n] float32 of 0s and 1s), ready for nn.BCEWithLogitsLoss.
     """
@@ -64,6 +69,3 @@ def make_classification_data(
     p = torch.sigmoid(X @ true_weight.float() + true_bias)
     y = torch.bernoulli(p, generator=generator)
     return X, y
-
-
-__all__ = ["make_classification_data", "make_linear_data"]

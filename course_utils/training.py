@@ -11,6 +11,8 @@ from torch import nn
 
 from course_utils._validate import require_int, type_name
 
+__all__ = ["History", "NonFiniteLossError", "fit"]
+
 
 class NonFiniteLossError(ValueError):
     """The loss became inf or nan during training (usually: learning rate too large)."""
@@ -56,17 +58,47 @@ def _record_grad_norms(model: nn.Module, grad_norms: dict[str, list[float]]) -> 
             grad_norms[name].append(float("nan") if p.grad is None else float(p.grad.detach().norm()))
 
 
+def _steps_1_to_4(
+    model: nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    inputs: Any,
+    targets: torch.Tensor,
+    step: int,
+    epoch: int,
+) -> Callable[[], torch.Tensor]:
+    """Steps 1-4 of one training step on one batch, as the closure an optimizer's step() may call."""
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad()  # Step 1. clear the gradients of the previous step
+        outputs = model(*inputs) if isinstance(inputs, tuple) else model(inputs)  # Step 2. forward pass
+        loss = loss_fn(outputs, targets)  # Step 3. compute the loss
+        _check_loss(loss, step, epoch, optimizer)
+        loss.backward()  # Step 4. backward pass: gradients of the loss
+        return loss
+
+    return closure
+
+
 def fit(
-    model: nn.Module,  # the network to train (its parameters must be in `optimizer`)
-    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],  # e.g. nn.CrossEntropyLoss()
-    optimizer: torch.optim.Optimizer,  # e.g. torch.optim.SGD(model.parameters(), lr=0.1)
-    batches: Iterable[tuple[Any, torch.Tensor]],  # (inputs, targets) pairs: a list or a DataLoader
-    epochs: int,  # passes over `batches`
+    model: nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    batches: Iterable[tuple[Any, torch.Tensor]],
+    epochs: int,
     *,
-    record_grads: bool = True,  # keep each parameter's gradient norm at every step
-    progress: bool = False,  # show a tqdm progress bar
+    record_grads: bool = True,
+    progress: bool = False,
 ) -> History:
     """Train `model` and return a History of losses and gradient norms.
+
+    model:        the network to train (its parameters must be in `optimizer`)
+    loss_fn:      e.g. nn.CrossEntropyLoss()
+    optimizer:    e.g. torch.optim.SGD(model.parameters(), lr=0.1)
+    batches:      (inputs, targets) pairs: a list or a DataLoader
+    epochs:       passes over `batches`
+    record_grads: keep each parameter's gradient norm at every step
+    progress:     show a tqdm progress bar
 
     Every step is the recipe from the lecture and the tutorial:
     1. clear old gradients, 2. forward pass, 3. loss, 4. backward pass, 5. update.
@@ -107,15 +139,7 @@ def fit(
                 raise TypeError(f"each batch must be an (inputs, targets) pair, got {type_name(item)}")
             inputs, targets = item
             step = len(history.losses) + 1
-
-            def closure() -> torch.Tensor:
-                optimizer.zero_grad()  # Step 1. clear the gradients of the previous step
-                outputs = model(*inputs) if isinstance(inputs, tuple) else model(inputs)  # Step 2. forward pass
-                loss = loss_fn(outputs, targets)  # Step 3. compute the loss
-                _check_loss(loss, step, epoch, optimizer)
-                loss.backward()  # Step 4. backward pass: gradients of the loss
-                return loss
-
+            closure = _steps_1_to_4(model, loss_fn, optimizer, inputs, targets, step, epoch)
             if needs_closure:
                 loss = optimizer.step(closure)  # Step 5. LBFGS calls closure (steps 1-4) itself
             else:

@@ -83,7 +83,7 @@ def test_confusion_matrix_matches_a_counting_loop():
     torch.manual_seed(0)
     preds, targets = torch.randint(0, 3, (50,)), torch.randint(0, 3, (50,))
     expected = torch.zeros(3, 3, dtype=torch.long)
-    for t, p in zip(targets, preds):
+    for t, p in zip(targets, preds, strict=True):
         expected[t, p] += 1
     assert torch.equal(confusion_matrix(preds, targets, 3), expected)
     assert confusion_matrix(preds, targets, 3).sum() == 50

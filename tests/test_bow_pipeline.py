@@ -63,7 +63,7 @@ def test_training_beats_chance_on_dev_and_is_deterministic(corpus, train):
     assert result.confusion.sum() == len(dev)
     again, history_again = train(tr, trl, vocab=vocab, epochs=3, seed=0)
     assert history_again.losses == history.losses
-    for p, q in zip(model.parameters(), again.parameters()):
+    for p, q in zip(model.parameters(), again.parameters(), strict=True):
         assert torch.equal(p, q)
     other, _ = train(tr, trl, vocab=vocab, epochs=3, seed=1)
     assert not torch.equal(next(other.parameters()), next(model.parameters()))

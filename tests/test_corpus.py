@@ -98,7 +98,7 @@ def test_load_langid_tokens_are_lowercase_words(splits):
 
 @pytest.mark.parametrize("bad", ["training", "Train", "validation", ""])
 def test_load_langid_bad_split(bad):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="split must be one of") as info:
         load_langid(bad)
     message = str(info.value)
     assert "split" in message and repr(bad) in message
@@ -202,7 +202,7 @@ def test_read_tsv_skips_blank_lines(tmp_path):
 def test_read_tsv_malformed_row(tmp_path, bad_row, problem):
     # two good rows and a blank line first, so the bad row is on line 4
     path = _write(tmp_path, f"good one\ta\n\ngood two\tb\n{bad_row}\nlater row\tc\n")
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="line 4") as info:
         read_tsv(path)
     message = str(info.value)
     assert "line 4" in message
@@ -218,7 +218,7 @@ def test_read_tsv_no_examples(tmp_path, content):
 
 
 def test_read_tsv_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="missing.tsv"):
         read_tsv(tmp_path / "missing.tsv")
 
 

@@ -75,5 +75,8 @@ def test_tiny_model_bad_arguments():
         tiny_model(saturated=1)
 
 
-def test_bugs_lists_the_variants():
-    assert BUGS[0] == "none" and len(BUGS) == len(set(BUGS)) == 3
+def test_every_listed_bug_trains_and_changes_the_run():
+    assert BUGS[0] == "none" and len(BUGS) == len(set(BUGS))
+    correct = train_variant("none", steps=5)
+    for bug in BUGS[1:]:
+        assert train_variant(bug, steps=5).losses != correct.losses, bug

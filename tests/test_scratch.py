@@ -51,8 +51,10 @@ def test_nll_and_cross_entropy_match_torch(logits, data):
     n, c = logits.shape
     targets = torch.tensor(data.draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
     log_probs = F.log_softmax(logits, dim=1)
-    torch.testing.assert_close(scratch.nll_loss(log_probs, targets), F.nll_loss(log_probs, targets), atol=1e-6, rtol=1e-6)
-    torch.testing.assert_close(scratch.cross_entropy(logits, targets), F.cross_entropy(logits, targets), atol=1e-5, rtol=1e-6)
+    torch.testing.assert_close(scratch.nll_loss(log_probs, targets), F.nll_loss(log_probs, targets),
+                               atol=1e-6, rtol=1e-6)
+    torch.testing.assert_close(scratch.cross_entropy(logits, targets), F.cross_entropy(logits, targets),
+                               atol=1e-5, rtol=1e-6)
 
 
 def test_cross_entropy_gradient_matches_torch():
@@ -79,7 +81,7 @@ def test_sgd_step_matches_torch_optim_sgd_for_ten_steps():
         optimizer.zero_grad()
         F.cross_entropy(theirs(x), y).backward()
         optimizer.step()
-    for a, b in zip(ours.parameters(), theirs.parameters()):
+    for a, b in zip(ours.parameters(), theirs.parameters(), strict=True):
         torch.testing.assert_close(a, b, atol=1e-6, rtol=0)
 
 
@@ -97,7 +99,8 @@ def test_sgd_step_skips_parameters_without_grad():
         (lambda: scratch.log_softmax(torch.zeros(2, 3), dim=2), ValueError, "dim=2"),
         (lambda: scratch.softmax(torch.zeros(3), dim=1.0), TypeError, "dim must be an int"),
         (lambda: scratch.nll_loss(torch.zeros(3), torch.tensor([0])), ValueError, "log_probs must have 2"),
-        (lambda: scratch.nll_loss(torch.zeros(0, 3), torch.tensor([], dtype=torch.long)), ValueError, "at least one row"),
+        (lambda: scratch.nll_loss(torch.zeros(0, 3), torch.tensor([], dtype=torch.long)),
+         ValueError, "at least one row"),
         (lambda: scratch.nll_loss(torch.zeros(2, 3), torch.tensor([0.0, 1.0])), TypeError, "torch.long"),
         (lambda: scratch.nll_loss(torch.zeros(2, 3), torch.tensor([0])), ValueError, "one entry per row"),
         (lambda: scratch.nll_loss(torch.zeros(2, 3), torch.tensor([0, 3])), ValueError, r"\[0, 2\]"),

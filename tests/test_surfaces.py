@@ -3,8 +3,16 @@ import math
 import pytest
 import torch
 
-from course_utils.surfaces import (GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, elongated_bowl, losses_along,
-                                   rosenbrock, trajectory)
+from course_utils.surfaces import (
+    GOOD_LR,
+    OPTIMIZERS,
+    SURFACES,
+    contour_grid,
+    elongated_bowl,
+    losses_along,
+    rosenbrock,
+    trajectory,
+)
 
 
 def test_surfaces_values_and_minima():
@@ -66,7 +74,8 @@ def test_contour_grid_matches_the_surface():
     (dict(steps=-1), ValueError, "steps must be"),
     (dict(steps=2.0), TypeError, "steps must be an int"),
     (dict(start=(1.0,)), TypeError, "start must be a pair"),
-    (dict(start=(1.0, math.nan)), TypeError, "start must be a pair"),
+    (dict(start=(1.0, math.nan)), ValueError, r"start\[1\] must be a finite number, got nan"),
+    (dict(start=(1.0, "2")), TypeError, r"start\[1\] must be a number"),
     (dict(surface="bowl"), ValueError, "surface must be one of"),
     (dict(surface=3), TypeError, "surface must be a surface name"),
 ])

@@ -47,6 +47,8 @@ def test_classification_labels_follow_the_logistic_model():
         ({"n": 5, "true_weight": torch.ones(0)}, ValueError, "true_weight"),
         ({"n": 5, "true_weight": torch.ones(2), "noise": -1.0}, ValueError, "noise"),
         ({"n": 5, "true_weight": torch.ones(2), "true_bias": "1"}, TypeError, "true_bias"),
+        ({"n": 5, "true_weight": torch.ones(2), "true_bias": float("inf")}, ValueError, "true_bias must be a finite"),
+        ({"n": 5, "true_weight": torch.ones(2), "noise": float("nan")}, ValueError, "noise must be a finite"),
         ({"n": 5, "true_weight": torch.ones(2), "seed": -1}, ValueError, "seed"),
     ],
 )

@@ -50,7 +50,8 @@ def test_history_shapes_and_epoch_means():
 
 def test_record_grads_false_records_none():
     model, batches = make_problem()
-    history = fit(model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, 1, record_grads=False)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, 1, record_grads=False)
     assert history.grad_norms == {}
 
 
@@ -130,7 +131,29 @@ def test_progress_bar(capsys):
 )
 def test_bad_arguments(kwargs, error, match):
     model, batches = make_problem()
-    args = {"model": model, "loss_fn": nn.CrossEntropyLoss(), "optimizer": torch.optim.SGD(model.parameters(), lr=0.1), "batches": batches, "epochs": 1}
+    args = {"model": model, "loss_fn": nn.CrossEntropyLoss(), "optimizer": torch.optim.SGD(model.parameters(), lr=0.1),
+            "batches": batches, "epochs": 1}
     args.update(kwargs)
     with pytest.raises(error, match=match):
         fit(args.pop("model"), args.pop("loss_fn"), args.pop("optimizer"), args.pop("batches"), args.pop("epochs"))
+
+
+def test_fit_trains_a_model_left_in_eval_mode():
+    """A model last used for evaluation (model.eval()) must be switched back: dropout and batch norm
+    behave differently in training. Deleting `model.train()` from fit makes this test fail."""
+
+    class RecordsMode(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear = nn.Linear(2, 2)
+            self.modes: list[bool] = []
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            self.modes.append(self.training)
+            return self.linear(x)
+
+    model = RecordsMode()
+    model.eval()
+    batches = [(torch.randn(4, 2, generator=torch.Generator().manual_seed(0)), torch.tensor([0, 1, 0, 1]))]
+    fit(model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, 2, record_grads=False)
+    assert model.modes == [True, True] and model.training

@@ -39,7 +39,11 @@ def test_unknown_initial_control_is_an_error():
         SeedWidget(colour=3)
 
 
-@pytest.mark.parametrize("args, error", [((-1, 5), ValueError), ((1, 0), ValueError), ((1.0, 5), TypeError)])
-def test_seeded_normals_bad_arguments(args, error):
-    with pytest.raises(error):
+@pytest.mark.parametrize(("args", "error", "message"), [
+    ((-1, 5), ValueError, "seed must be >= 0"),
+    ((1, 0), ValueError, "n must be >= 1"),
+    ((1.0, 5), TypeError, "seed must be an int, got float"),
+])
+def test_seeded_normals_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
         seeded_normals(*args)

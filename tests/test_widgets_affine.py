@@ -32,9 +32,13 @@ def test_affine_rows_bad_arguments(args, error, match):
         affine_rows(*args)
 
 
-@pytest.mark.parametrize("args, error", [((1,), ValueError), ((3, 0.0), ValueError), ((3.0,), TypeError)])
-def test_grid_points_bad_arguments(args, error):
-    with pytest.raises(error):
+@pytest.mark.parametrize(("args", "error", "message"), [
+    ((1,), ValueError, "n must be >= 2"),
+    ((3, 0.0), ValueError, "extent must be a finite number > 0"),
+    ((3.0,), TypeError, "n must be an int, got float"),
+])
+def test_grid_points_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
         grid_points(*args)
 
 

@@ -3,7 +3,7 @@ import ipywidgets as widgets
 import pytest
 
 from course_utils.widgets.base import PlotWidget
-from course_utils.widgets.catalog import control_values, widget_classes
+from tools.widget_catalog import control_values, widget_classes
 
 CLASSES = widget_classes()
 
@@ -22,7 +22,8 @@ def test_every_control_changes_the_picture_or_readout(cls):
         for value in control_values(control)[:-1]:
             before = (bytes(w.image.value), w.readout.value)
             control.value = value
-            assert (bytes(w.image.value), w.readout.value) != before, f"{cls.__name__}: {name}={value!r} changed nothing"
+            after = (bytes(w.image.value), w.readout.value)
+            assert after != before, f"{cls.__name__}: {name}={value!r} changed nothing"
     w.close()
 
 

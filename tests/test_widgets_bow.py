@@ -84,7 +84,11 @@ def test_repr_shows_only_the_sentence():
 
 @pytest.mark.parametrize(
     "args, match",
-    [(("model", VOCAB, LABELS), "model"), ((nn.Linear(7, 2), {"a": 0}, LABELS), "vocab"), ((nn.Linear(7, 2), VOCAB, "ab"), "labels")],
+    [
+        (("model", VOCAB, LABELS), "model"),
+        ((nn.Linear(7, 2), {"a": 0}, LABELS), "vocab"),
+        ((nn.Linear(7, 2), VOCAB, "ab"), "labels"),
+    ],
 )
 def test_bad_arguments(args, match):
     with pytest.raises(TypeError, match=match):

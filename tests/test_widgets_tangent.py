@@ -53,8 +53,11 @@ def test_draw_creates_artists_once_then_updates_them():
     assert list(w.figure.axes[0].lines) == lines and len(w.figure.axes) == 1
 
 
-@pytest.mark.parametrize("args, error", [(("cos", 1.0), ValueError), (("sin(x)", "1"), TypeError),
-                                          (("sin(x)", float("nan")), TypeError)])
-def test_tangent_at_bad_arguments(args, error):
-    with pytest.raises(error):
+@pytest.mark.parametrize(("args", "error", "message"), [
+    (("cos", 1.0), ValueError, "name must be one of"),
+    (("sin(x)", "1"), TypeError, "x must be a number, got str"),
+    (("sin(x)", float("nan")), ValueError, "x must be a finite number, got nan"),
+])
+def test_tangent_at_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
         tangent_at(*args)

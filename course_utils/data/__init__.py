@@ -1,6 +1,6 @@
 """Data: vocabularies, bag-of-words vectors and the course's shipped corpus."""
-from course_utils.data.bow import bow_matrix, bow_vector
 from course_utils.data.batching import ids_and_offsets, label_ids
+from course_utils.data.bow import bow_matrix, bow_vector
 from course_utils.data.corpus import LANGID_LABELS, LANGID_SPLITS, load_langid, read_tsv, tokenize
 from course_utils.data.vocab import UNK, Vocabulary
 

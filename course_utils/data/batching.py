@@ -5,8 +5,10 @@ from collections.abc import Sequence
 
 import torch
 
-from course_utils._validate import require_str_tokens, type_name
+from course_utils._validate import require_sentences, require_vocab, type_name
 from course_utils.data.vocab import Vocabulary
+
+__all__ = ["ids_and_offsets", "label_ids"]
 
 
 def ids_and_offsets(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> tuple[torch.Tensor, torch.Tensor]:
@@ -15,17 +17,13 @@ def ids_and_offsets(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> tu
     Returns (ids [total words], offsets [N]), both torch.long: sentence i is
     ids[offsets[i]:offsets[i+1]]. This is what nn.EmbeddingBag(ids, offsets) takes.
     """
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
-    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
-        raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
-    if len(sentences) == 0:
-        raise ValueError("sentences is empty: need at least one sentence")
+    require_vocab(vocab)
+    require_sentences(sentences)
     ids: list[int] = []
     offsets: list[int] = []
-    for i, sentence in enumerate(sentences):
+    for sentence in sentences:
         offsets.append(len(ids))
-        ids.extend(vocab.encode(require_str_tokens(sentence, f"sentences[{i}]")))
+        ids.extend(vocab.encode(sentence))
     return torch.tensor(ids, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
 

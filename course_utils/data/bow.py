@@ -5,14 +5,10 @@ from collections.abc import Sequence
 
 import torch
 
-from course_utils._validate import require_str_tokens, type_name
+from course_utils._validate import require_sentences, require_vocab, type_name
 from course_utils.data.vocab import Vocabulary
 
-
-def _require_vocab(vocab: object) -> Vocabulary:
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
-    return vocab
+__all__ = ["bow_matrix", "bow_vector"]
 
 
 def bow_vector(tokens: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
@@ -20,7 +16,7 @@ def bow_vector(tokens: Sequence[str], vocab: Vocabulary) -> torch.Tensor:
 
     Unknown words are counted in the <unk> slot (index 0).
     """
-    _require_vocab(vocab)
+    require_vocab(vocab)
     ids = torch.tensor(vocab.encode(tokens), dtype=torch.long)
     return torch.bincount(ids, minlength=len(vocab)).to(torch.float32)
 
@@ -38,15 +34,12 @@ def bow_matrix(sentences: Sequence[Sequence[str]], vocab: Vocabulary, *, sparse:
     """
     if not isinstance(sparse, bool):
         raise TypeError(f"sparse must be True or False, got {type_name(sparse)}")
-    _require_vocab(vocab)
-    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
-        raise TypeError(f"sentences must be a list of token lists, got {type_name(sentences)}")
-    if len(sentences) == 0:
-        raise ValueError("sentences is empty: need at least one sentence")
+    require_vocab(vocab)
+    require_sentences(sentences)
     ids: list[int] = []
     lengths: list[int] = []
-    for i, sentence in enumerate(sentences):
-        encoded = vocab.encode(require_str_tokens(sentence, f"sentences[{i}]"))
+    for sentence in sentences:
+        encoded = vocab.encode(sentence)
         ids.extend(encoded)
         lengths.append(len(encoded))
     rows = torch.repeat_interleave(torch.arange(len(sentences)), torch.tensor(lengths))

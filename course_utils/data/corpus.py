@@ -1,11 +1,8 @@
 """Loading the course's small language-identification corpus (and any TSV like it).
 
-The shipped corpus lives in ``course_utils/data/langid/`` as three fixed files,
-``train.tsv``, ``dev.tsv`` and ``test.tsv``. Each line is ``text<TAB>label``
-with no header; see ``langid/README.md`` for details and the licence (CC0 1.0).
-
-Only the standard library is used here, so the module imports quickly and can be
-used before PyTorch enters the picture.
+The shipped corpus lives in `course_utils/data/langid/` as three fixed files,
+`train.tsv`, `dev.tsv` and `test.tsv`. Each line is `text<TAB>label` with no
+header; see `langid/README.md` for details and the licence (CC0 1.0).
 """
 
 from __future__ import annotations
@@ -15,12 +12,15 @@ import re
 import unicodedata
 from pathlib import Path
 
-__all__ = ["LANGID_LABELS", "tokenize", "read_tsv", "load_langid"]
+from course_utils._validate import type_name
 
-#: The four labels of the shipped corpus, in the order to use for class indices.
+__all__ = ["LANGID_LABELS", "LANGID_SPLITS", "load_langid", "read_tsv", "tokenize"]
+
+
+# The four labels of the shipped corpus, in the order to use for class indices.
 LANGID_LABELS: tuple[str, ...] = ("english", "spanish", "portuguese", "italian")
 
-#: The splits shipped with the course.
+# The splits shipped with the course.
 LANGID_SPLITS: tuple[str, ...] = ("train", "dev", "test")
 
 _LANGID_DIR = Path(__file__).resolve().parent / "langid"
@@ -34,17 +34,15 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def tokenize(text: str) -> list[str]:
-    """Split ``text`` into lowercase word tokens, dropping punctuation.
+    """Split `text` into lowercase word tokens, dropping punctuation.
 
-    Rules:
-
-    * Unicode is normalised (NFC) and lowercased, so "Árbol" and "árbol"
+    - Unicode is normalised (NFC) and lowercased, so "Árbol" and "árbol"
       (even if written with a combining accent) give the same token.
-    * A token is a run of letters/digits; accented letters (á, ã, ç, è, ñ, ...)
+    - A token is a run of letters/digits; accented letters (á, ã, ç, è, ñ, ...)
       are letters.
-    * Apostrophes *inside* a word keep it together: Italian "l'acqua" -> ["l'acqua"],
+    - Apostrophes inside a word keep it together: Italian "l'acqua" -> ["l'acqua"],
       English "don't" -> ["don't"]. The typographic apostrophe (’) counts as "'".
-    * Hyphens split words: "segunda-feira" -> ["segunda", "feira"].
+    - Hyphens split words: "segunda-feira" -> ["segunda", "feira"].
 
     >>> tokenize("¿Dónde está la estación?")
     ['dónde', 'está', 'la', 'estación']
@@ -52,13 +50,13 @@ def tokenize(text: str) -> list[str]:
     ["dov'è", "l'acqua"]
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
+        raise TypeError(f"text must be a str, got {type_name(text)}")
     text = unicodedata.normalize("NFC", text).replace("\u2019", "'").lower()
     return _TOKEN_RE.findall(text)
 
 
 def _parse_row(line: str) -> tuple[list[str], str]:
-    """Parse one non-blank ``text<TAB>label`` row; ValueError names the problem."""
+    """Parse one non-blank `text<TAB>label` row; ValueError names the problem."""
     tabs = line.count("\t")
     if tabs == 0:
         raise ValueError("no tab (expected 'text<TAB>label')")
@@ -76,24 +74,19 @@ def _parse_row(line: str) -> tuple[list[str], str]:
 
 
 def read_tsv(path: str | os.PathLike) -> tuple[list[list[str]], list[str]]:
-    """Read a ``text<TAB>label`` file and return ``(tokenised_sentences, labels)``.
+    """Read a `text<TAB>label` file and return (tokenised_sentences, labels).
 
-    Args:
-        path: file to read (UTF-8, a leading BOM is ignored; one example per line, no header).
-            Blank (or whitespace-only) lines are skipped.
+    path: the file (UTF-8, a leading BOM is ignored; one example per line, no header);
+          blank (or whitespace-only) lines are skipped
 
-    Returns:
-        Two lists of equal length: the tokens of each sentence (see
-        :func:`tokenize`) and its label (surrounding whitespace stripped).
-
-    Raises:
-        TypeError: ``path`` is not a ``str`` or ``os.PathLike``.
-        FileNotFoundError: the file does not exist.
-        ValueError: a row is malformed (the message names the file, the 1-based
-            line number and the problem), or the file has no examples at all.
+    Returns two lists of equal length: the tokens of each sentence (see `tokenize`) and
+    its label (surrounding whitespace stripped). Raises TypeError when `path` is not a
+    str or os.PathLike, FileNotFoundError when the file does not exist, and ValueError
+    for a malformed row (the message names the file, the 1-based line number and the
+    problem) or a file with no examples at all.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        raise TypeError(f"path must be a str or os.PathLike, got {type_name(path)}")
     path = Path(path)
     sentences: list[list[str]] = []
     labels: list[str] = []
@@ -116,12 +109,10 @@ def read_tsv(path: str | os.PathLike) -> tuple[list[list[str]], list[str]]:
 def load_langid(split: str = "train") -> tuple[list[list[str]], list[str]]:
     """Load one split of the shipped language-identification corpus.
 
-    Args:
-        split: which file to load: "train", "dev" or "test".
+    split: which file to load: "train", "dev" or "test"
 
-    Returns:
-        ``(tokenised_sentences, labels)`` as from :func:`read_tsv`; labels are
-        always members of :data:`LANGID_LABELS`.
+    Returns (tokenised_sentences, labels) as `read_tsv` does; the labels are
+    always members of LANGID_LABELS.
 
     >>> sentences, labels = load_langid("dev")
     >>> sorted(set(labels)) == sorted(LANGID_LABELS)

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from course_utils._validate import require_int, require_str_tokens, type_name
 
+__all__ = ["UNK", "Vocabulary"]
+
 UNK = "<unk>"  # the token every unknown word maps to
 
 
@@ -30,7 +32,7 @@ class Vocabulary:
                 self._itos.append(word)
 
     @classmethod
-    def build(cls, sentences: Iterable[Sequence[str]], min_count: int = 1) -> "Vocabulary":
+    def build(cls, sentences: Iterable[Sequence[str]], min_count: int = 1) -> Vocabulary:
         """Build from tokenised sentences, keeping words seen at least `min_count` times.
 
         sentences: e.g. [["me", "gusta", "comer"], ["Give", "it", "to", "me"]]

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from course_utils._validate import require_int, require_positive_float, require_tensor
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["AffineWidget", "affine_rows", "grid_points"]
+
 
 def grid_points(n: int = 9, extent: float = 1.0) -> torch.Tensor:
     """An n x n grid of points covering [-extent, extent]^2, one point per ROW: shape [n*n, 2].
@@ -35,7 +37,8 @@ def affine_rows(points: torch.Tensor, A: torch.Tensor, b: torch.Tensor) -> torch
     require_tensor(A, "A", floating=True, ndim=2)
     require_tensor(b, "b", floating=True, ndim=1)
     if A.shape[1] != points.shape[1]:
-        raise ValueError(f"A must have {points.shape[1]} columns (one per input coordinate), got shape {tuple(A.shape)}")
+        raise ValueError(
+            f"A must have {points.shape[1]} columns (one per input coordinate), got shape {tuple(A.shape)}")
     if b.shape[0] != A.shape[0]:
         raise ValueError(f"b must have {A.shape[0]} entries (one per row of A), got shape {tuple(b.shape)}")
     return points @ A.T + b
@@ -90,8 +93,10 @@ class AffineWidget(PlotWidget):
             ax.set_aspect("equal")
             ax.scatter(*data["points"].numpy().T, s=8, color="0.75", label="x")
             self._moved = ax.scatter(*moved.T, s=14, c=data["points"][:, 0].numpy(), cmap="viridis", label="Ax + b")
-            self._e1 = ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 2})
-            self._e2 = ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": "tab:orange", "lw": 2})
+            self._e1, self._e2 = (
+                ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": color, "lw": 2})
+                for color in ("tab:red", "tab:orange")
+            )
             ax.legend(loc="upper left", fontsize=8)
         ax = figure.axes[0]
         self._moved.set_offsets(moved)
@@ -105,6 +110,11 @@ class AffineWidget(PlotWidget):
         (a11, a12), (a21, a22) = (data["A"] + 0.0).tolist()  # + 0.0: never print -0.0
         b1, b2 = (data["b"] + 0.0).tolist()
         det = data["det"] + 0.0
-        kind = "flips the plane" if det < 0 else ("squashes the plane onto a line or point" if abs(det) < 1e-6 else "keeps orientation")
+        if det < 0:
+            kind = "flips the plane"
+        elif abs(det) < 1e-6:
+            kind = "squashes the plane onto a line or point"
+        else:
+            kind = "keeps orientation"
         return (f"A = [[{a11:.1f}, {a12:.1f}], [{a21:.1f}, {a22:.1f}]], b = [{b1:.1f}, {b2:.1f}] | "
                 f"areas scale by |det A| = {abs(det):.2f}; it {kind}")

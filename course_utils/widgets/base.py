@@ -7,7 +7,7 @@ an `ipywidgets.HTML`, so creating the widget displays only the widget, whose
 plain-text repr is its control values (stable).
 
 A subclass defines:
-    controls()            -> dict of name -> ipywidgets control (slider, dropdown...)
+    make_controls()       -> dict of name -> ipywidgets control (slider, dropdown...)
     compute(**values)     -> dict of data to draw (pure: unit-tested directly)
     draw(fig, data)       -> update the figure (create artists once, then reuse them)
     describe(data)        -> the one-line readout (plain text)
@@ -30,6 +30,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from course_utils._validate import type_name
+
+__all__ = ["PlotWidget"]
+
 
 class PlotWidget(widgets.VBox):
     """Base class of the course's widgets (see the module docstring)."""
@@ -42,7 +46,8 @@ class PlotWidget(widgets.VBox):
         self.controls: dict[str, widgets.ValueWidget] = self.make_controls()
         for name, value in initial.items():
             if name not in self.controls:
-                raise ValueError(f"{name!r} is not a control of {type(self).__name__}; expected one of {sorted(self.controls)}")
+                raise ValueError(
+                    f"{name!r} is not a control of {type_name(self)}; expected one of {sorted(self.controls)}")
             self.controls[name].value = value
         # A matplotlib Figure that pyplot does not know about: never shown inline by accident.
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
@@ -76,7 +81,7 @@ class PlotWidget(widgets.VBox):
         return None
 
     @classmethod
-    def example(cls) -> "PlotWidget":
+    def example(cls) -> PlotWidget:
         """An instance with demonstration data (benchmarks and browser tests build widgets this way).
 
         Widgets whose constructor needs data (a model, word vectors) override this.
@@ -131,4 +136,4 @@ class PlotWidget(widgets.VBox):
 
     def __repr__(self) -> str:
         args = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
-        return f"{type(self).__name__}({args})"
+        return f"{type_name(self)}({args})"

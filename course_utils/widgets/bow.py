@@ -8,10 +8,12 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from torch import nn
 
-from course_utils._validate import type_name
+from course_utils._validate import require_vocab, type_name
 from course_utils.bow_pipeline import predict_proba
 from course_utils.data import Vocabulary, tokenize
 from course_utils.widgets.base import PlotWidget
+
+__all__ = ["ClassifyWidget", "EXAMPLES"]
 
 # Sentences to try from the drop-down (none of them is in the corpus).
 EXAMPLES = (
@@ -37,8 +39,7 @@ class ClassifyWidget(PlotWidget):
     def __init__(self, model: nn.Module, vocab: Vocabulary, labels: Sequence[str], **initial: Any) -> None:
         if not isinstance(model, nn.Module):
             raise TypeError(f"model must be a trained torch.nn.Module, got {type_name(model)}")
-        if not isinstance(vocab, Vocabulary):
-            raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+        require_vocab(vocab)
         if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) < 2:
             raise TypeError(f"labels must be a list of at least 2 label names, got {labels!r}")
         # Stored before super().__init__(), which computes and draws the first picture.
@@ -50,7 +51,7 @@ class ClassifyWidget(PlotWidget):
         self.children = (widgets.HBox([self.controls["sentence"], self.examples]), self.image, self.readout)
 
     @classmethod
-    def example(cls) -> "ClassifyWidget":
+    def example(cls) -> ClassifyWidget:
         """A BoW model trained for 3 epochs on the course corpus (about a second)."""
         from course_utils.bow_pipeline import train_bow_classifier
         from course_utils.data import LANGID_LABELS, load_langid
@@ -98,7 +99,7 @@ class ClassifyWidget(PlotWidget):
             ax.set_xlabel("probability")
         ax = figure.axes[0]
         best = max(range(len(data["probs"])), key=data["probs"].__getitem__)
-        for i, (bar, p) in enumerate(zip(ax.patches, data["probs"])):
+        for i, (bar, p) in enumerate(zip(ax.patches, data["probs"], strict=True)):
             bar.set_width(p)
             bar.set_color("tab:orange" if data["prediction"] is not None and i == best else "tab:blue")
         ax.set_title("Which language is it?")

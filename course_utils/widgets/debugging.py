@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from course_utils.debugging import BUGS, train_variant
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["FLOOR", "GRAD_RANGE", "GradNormWidget", "LOSS_RANGE", "STEPS"]
+
 STEPS = 40  # gradient steps per run: a few dozen keeps one update well under 50 ms
 FLOOR = 1e-12  # values are clipped here so that a zero can be drawn on a log axis
 LOSS_RANGE = (1e-2, 1e3)  # fixed axes: a diverging loss leaves through the top
@@ -75,4 +77,5 @@ class GradNormWidget(PlotWidget):
         if data["diverged"]:
             return head + f"the loss became inf/nan after {len(losses)} steps (it diverged)"
         medians = ", ".join(f"{name} {float(np.median(norms)):.1e}" for name, norms in data["grad_norms"].items())
-        return head + f"loss {losses[0]:.3g} -> {losses[-1]:.3g} in {len(losses)} steps | median gradient norms: {medians}"
+        return head + (f"loss {losses[0]:.3g} -> {losses[-1]:.3g} in {len(losses)} steps | "
+                       f"median gradient norms: {medians}")

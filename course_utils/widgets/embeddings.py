@@ -8,10 +8,12 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from course_utils._validate import require_tensor, type_name
+from course_utils._validate import require_tensor, require_vocab
 from course_utils.data.vocab import Vocabulary
 from course_utils.embeddings import nearest_neighbours, project_2d
 from course_utils.widgets.base import PlotWidget
+
+__all__ = ["MAX_K", "NeighboursWidget"]
 
 MAX_K = 10
 
@@ -31,8 +33,7 @@ class NeighboursWidget(PlotWidget):
     def __init__(self, vectors: torch.Tensor, vocab: Vocabulary, words: Sequence[str] | None = None,
                  background: int = 300, **initial: Any) -> None:
         require_tensor(vectors, "vectors", floating=True, ndim=2)
-        if not isinstance(vocab, Vocabulary):
-            raise TypeError(f"vocab must be a course_utils.data.Vocabulary, got {type_name(vocab)}")
+        require_vocab(vocab)
         if vectors.shape[0] != len(vocab):
             raise ValueError(f"vectors must have one row per word ({len(vocab)}), got {vectors.shape[0]}")
         all_words = list(vocab)[1:]  # without <unk>
@@ -48,7 +49,7 @@ class NeighboursWidget(PlotWidget):
         super().__init__(**initial)
 
     @classmethod
-    def example(cls) -> "NeighboursWidget":
+    def example(cls) -> NeighboursWidget:
         """CBOW vectors trained briefly on the course corpus (a second or two), as in notebook 07."""
         from course_utils.data import load_langid
         from course_utils.embeddings import train_cbow

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from course_utils.activations import ACTIVATIONS, derivative
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["NonlinearityWidget", "SMALL_GRADIENT"]
+
 SMALL_GRADIENT = 0.01  # below this, we call the gradient "vanished"
 
 

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from course_utils.surfaces import GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, losses_along, trajectory
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["LOSS_FLOOR", "OptimizerWidget", "STEPS"]
 
 STEPS = 60  # optimizer steps per trajectory
 LOSS_FLOOR = 1e-8  # the loss axis is logarithmic; smaller losses are drawn at this floor
@@ -83,7 +84,8 @@ class OptimizerWidget(PlotWidget):
 
     def describe(self, data: dict[str, Any]) -> str:
         if data["diverged_at"] is not None:
-            return f"{data['optimizer']} with lr={data['lr']:.3g} diverged at step {data['diverged_at']}: try a smaller lr"
+            return (f"{data['optimizer']} with lr={data['lr']:.3g} diverged at step {data['diverged_at']}: "
+                    "try a smaller lr")
         good = GOOD_LR[data["surface"]][data["optimizer"]]
         return (f"{data['optimizer']} with lr={data['lr']:.3g}: loss {float(data['losses'][0]):.3f} -> "
                 f"{float(data['losses'][-1]):.4f} after {STEPS} steps (a good start for this optimizer: lr={good:g})")

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from course_utils._validate import require_int
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["SeedWidget", "seeded_normals"]
+
 
 def seeded_normals(seed: int, n: int) -> torch.Tensor:
     """n draws from N(0, 1) made by a generator seeded with `seed` (the global RNG is untouched)."""
@@ -48,7 +50,7 @@ class SeedWidget(PlotWidget):
             ax.set_xlabel("value")
             ax.set_ylabel("count")
         ax = figure.axes[0]
-        for bar, count in zip(self._bars, counts.tolist()):
+        for bar, count in zip(self._bars, counts.tolist(), strict=True):
             bar.set_height(count)
         ax.set_ylim(0, max(counts.max().item(), 1.0) * 1.1)
         ax.set_title(f"{len(data['samples'])} draws of torch.randn, seed {data['seed']}")

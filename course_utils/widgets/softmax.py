@@ -12,6 +12,8 @@ from course_utils._validate import require_positive_float, require_tensor
 from course_utils.scratch import softmax
 from course_utils.widgets.base import PlotWidget
 
+__all__ = ["TUTORIAL_LOGITS", "TemperatureWidget", "entropy", "softmax_with_temperature"]
+
 # The tutorial's softmax example: torch.randn(5) in its seeded session.
 TUTORIAL_LOGITS = (1.3800, -1.3505, 0.3455, 0.5046, 1.8213)
 
@@ -74,7 +76,7 @@ class TemperatureWidget(PlotWidget):
             ax.set_ylabel("probability")
             ax.legend(loc="upper right", fontsize=8)
         ax = figure.axes[0]
-        for i, (bar, p) in enumerate(zip(self._bars, probs)):
+        for i, (bar, p) in enumerate(zip(self._bars, probs, strict=True)):
             bar.set_height(p)
             bar.set_color("tab:orange" if i == data["top"] else "tab:blue")
         ax.set_title(f"softmax(logits / T), T = {data['temperature']:.2f}")

@@ -1,7 +1,6 @@
 """Notebook 04: the derivative is the slope of the tangent line, and autograd computes it."""
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -9,8 +8,10 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from course_utils._validate import type_name
+from course_utils._validate import require_finite_float
 from course_utils.widgets.base import PlotWidget
+
+__all__ = ["FUNCTIONS", "TangentWidget", "X_RANGE", "tangent_at"]
 
 # The functions to choose from: name -> f (built from torch operations, so autograd can differentiate them).
 FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
@@ -27,9 +28,7 @@ def tangent_at(name: str, x: float) -> tuple[float, float]:
     """(f(x), f'(x)) for the function called `name` in FUNCTIONS; the slope comes from autograd."""
     if name not in FUNCTIONS:
         raise ValueError(f"name must be one of {list(FUNCTIONS)}, got {name!r}")
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise TypeError(f"x must be a finite number, got {type_name(x)} {x!r}")
-    point = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+    point = torch.tensor(require_finite_float(x, "x"), dtype=torch.float64, requires_grad=True)
     y = FUNCTIONS[name](point)
     y.backward()  # fills point.grad with dy/dx
     return float(y.detach()), float(point.grad)

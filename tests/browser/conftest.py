@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from lab import browser_tests_asked_for, find_chromium
 
 # The fixture notebooks are broken on purpose: only the harness's own test opens them, never nbval.
@@ -26,7 +25,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     # In their own slots: the harness's tests, then notebook by notebook, its run before its widgets.
     browser_items = sorted((items[i] for i in slots), key=_order)
-    for slot, item in zip(slots, browser_items):
+    for slot, item in zip(slots, browser_items, strict=True):
         items[slot] = item
     if not browser_tests_asked_for(config.getoption("markexpr", "") or ""):
         reason = NOT_ASKED

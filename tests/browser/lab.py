@@ -35,6 +35,8 @@ from typing import Any
 
 import psutil
 
+from tools.notebooks import expects_error, load, source
+
 # Debian's Chromium, with every background connection off (the machine has no network but the registries).
 CHROMIUM_ARGS = [
     "--headless",
@@ -47,8 +49,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# The tag of cells whose error is part of the lesson (JupyterLab and nbval both honour it).
-RAISES = "raises-exception"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 STDERR_MIME = "application/vnd.jupyter.stderr"  # JupyterLab renders tracebacks and stderr with it
 
@@ -298,18 +298,9 @@ def cell_locator(page, index: int):
 
 # --- checks: pure functions of the .ipynb and what the page shows ------------------------------------
 
-def load_ipynb(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
 def cell_label(ipynb: dict[str, Any], index: int) -> str:
     """'cell 15 `SeedWidget()`': the cell's index and its first line, to find it in JupyterLab."""
-    first = next((line for line in _source(ipynb["cells"][index]).splitlines() if line.strip()), "")
+    first = next((line for line in source(ipynb["cells"][index]).splitlines() if line.strip()), "")
     return f"cell {index} `{first[:60]}`"
 
 
@@ -342,13 +333,13 @@ def run_problems(ipynb: dict[str, Any], cells: list[dict[str, Any]]) -> list[Pro
     problems: list[Problem] = []
     if len(cells) != len(ipynb["cells"]):
         problems.append(Problem(-1, f"the page shows {len(cells)} cells, the notebook file has {len(ipynb['cells'])}"))
-    for index, (cell, shown) in enumerate(zip(ipynb["cells"], cells)):
-        if cell["cell_type"] != "code" or not _source(cell).strip():
+    for index, (cell, shown) in enumerate(zip(ipynb["cells"], cells, strict=False)):  # a length mismatch: above
+        if cell["cell_type"] != "code" or not source(cell).strip():
             continue
         label = cell_label(ipynb, index)
         if not re.fullmatch(r"\[\d+\]:", shown["prompt"]):
             problems.append(Problem(index, f"{label} was not executed (its prompt shows {shown['prompt']!r})"))
-        error_expected = RAISES in cell.get("metadata", {}).get("tags", [])
+        error_expected = expects_error(cell)  # the one definition the lint and nbval use too
         for output in shown["outputs"]:
             if output["mime"] == STDERR_MIME and not error_expected:
                 problems.append(Problem(index, f"{label} shows an error (or stderr):\n{_indent(output['text'])}"))
@@ -508,7 +499,7 @@ def run_notebook(browser, server: LabServer, notebook: str, screenshot: Path) ->
 
     The screenshot shows the first cell with a problem, or the top of the notebook when there is none.
     """
-    ipynb = load_ipynb(server.root / notebook)
+    ipynb = load(server.root / notebook)
     page = browser.new_page(viewport=VIEWPORT)
     problems: list[Problem] = []
     try:

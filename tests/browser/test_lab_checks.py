@@ -4,10 +4,11 @@ These run in `make test` (no Chromium needed); test_notebooks_in_lab.py runs the
 """
 from __future__ import annotations
 
+import lab
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-import lab
+from tools.notebooks import RAISES_TAG
 
 
 def shown(prompt: str = "[1]:", outputs: tuple = (), widgets: int = 0) -> dict:
@@ -23,7 +24,7 @@ def notebook():
     return new_notebook(cells=[
         new_markdown_cell("# Title"),
         new_code_cell("x = 1"),
-        new_code_cell("1 / 0", metadata={"tags": [lab.RAISES]}),
+        new_code_cell("1 / 0", metadata={"tags": [RAISES_TAG]}),
         new_code_cell("W()", outputs=[WIDGET]),
         new_code_cell("   "),  # empty: JupyterLab never runs it
     ])

@@ -24,9 +24,10 @@ import shutil
 import signal
 from pathlib import Path
 
+import lab
 import pytest
 
-import lab
+from tools.notebooks import load
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "notebook" not in metafunc.fixturenames:
         return
     if "widget_cell" in metafunc.fixturenames:
-        pairs = [(path.name, cell) for path in NOTEBOOKS for cell in lab.widget_cells(lab.load_ipynb(path))]
+        pairs = [(path.name, cell) for path in NOTEBOOKS for cell in lab.widget_cells(load(path))]
         metafunc.parametrize(("notebook", "widget_cell"), pairs, indirect=["notebook"], scope="module",
                              ids=[f"{Path(name).stem}-cell{cell}" for name, cell in pairs])
     else:
@@ -128,7 +129,7 @@ def assert_ran_cleanly(run: lab.LabRun) -> None:
 def test_harness_reports_a_broken_cell_with_its_traceback(server, browser, artifacts):
     run = lab.run_notebook(browser, server, "_harness_fixtures/broken.ipynb", artifacts / "harness-broken.png")
     try:
-        with pytest.raises(pytest.fail.Exception) as failure:
+        with pytest.raises(pytest.fail.Exception, match="broken on purpose") as failure:
             assert_ran_cleanly(run)
     finally:
         lab.close_run(run, server)

@@ -1,4 +1,4 @@
-"""Every widget of the course, and ways to move its controls (for tests and benchmarks)."""
+"""Every widget of the course, and values to move its controls through (tests/test_widgets_all.py, bench/)."""
 from __future__ import annotations
 
 import importlib
@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from course_utils._validate import type_name
 from course_utils.widgets.base import PlotWidget
 
 _TEXTS = ["the cat sat on the mat", "el gato come pescado", "o gato come peixe"]
@@ -29,14 +30,16 @@ def widget_classes() -> list[type[PlotWidget]]:
 def control_values(control: widgets.ValueWidget) -> list[Any]:
     """Up to three other values for `control`, then its current value again."""
     if not isinstance(control, widgets.ValueWidget):
-        raise TypeError(f"control must be an ipywidgets control, got {type(control).__name__}")
+        raise TypeError(f"control must be an ipywidgets control, got {type_name(control)}")
     start = control.value
     if isinstance(control, (widgets.Dropdown, widgets.Select, widgets.RadioButtons, widgets.ToggleButtons)):
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         others = [v for v in options if v != start][:3]
     elif isinstance(control, widgets.FloatLogSlider):
-        others = [control.base**control.min, control.base ** ((control.min + control.max) / 2), control.base**control.max]
-    elif isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.BoundedIntText, widgets.BoundedFloatText)):
+        middle = (control.min + control.max) / 2
+        others = [control.base**control.min, control.base**middle, control.base**control.max]
+    elif isinstance(control, (widgets.IntSlider, widgets.FloatSlider,
+                              widgets.BoundedIntText, widgets.BoundedFloatText)):
         kind = type(start)
         others = [kind(control.min), kind((control.min + control.max) / 2), kind(control.max)]
     elif isinstance(control, widgets.Checkbox):

@@ -1,0 +1,44 @@
+"""Reading notebook files, and the one definition of "a cell expected to raise".
+
+Used by the lint (tools.nblint), the browser harness (tests/browser/lab.py) and the nbval report check
+(tools.junit), so that all of them agree on which cells a notebook has and which may show an error.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+Notebook = dict[str, Any]
+Cell = dict[str, Any]
+
+# The tag of a cell whose error is part of the lesson. JupyterLab's Run All goes on past such a cell and nbval
+# compares its error; nbval also accepts a `# NBVAL_RAISES_EXCEPTION` comment, but JupyterLab does not (Run All
+# would stop there), so the course uses the tag only and the lint rejects the comment.
+RAISES_TAG = "raises-exception"
+RAISES_COMMENT = "NBVAL_RAISES_EXCEPTION"
+
+
+def load(path: str | Path) -> Notebook:
+    """Read a notebook file as a dict (plain JSON)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def source(cell: Cell) -> str:
+    """A cell's source as one string (nbformat stores it as a string or a list of lines)."""
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def tags(cell: Cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def expects_error(cell: Cell) -> bool:
+    """True for a cell whose error output is expected: a code cell tagged `raises-exception`."""
+    return cell.get("cell_type") == "code" and RAISES_TAG in tags(cell)
+
+
+def checked_code_cells(nb: Notebook) -> list[int]:
+    """Indexes of the code cells that nbval checks and JupyterLab runs: those with some source."""
+    return [i for i, cell in enumerate(nb["cells"]) if cell.get("cell_type") == "code" and source(cell).strip()]
