@@ -297,7 +297,7 @@ def test_feedback_html_is_escaped_and_coloured():
         ("a", "b", "not right yet"),
         (1, "a", "it returned an int, but a str was expected"),
         (torch.tensor(0.5), 0.5, "it returned a Tensor, but a Python float was expected: `.item()`"),
-        (1, 1.0, "it returned a Python int, but a Python float was expected (integer division"),
+        (1, 1.0, "it returned a Python int, but a Python float was expected (a count instead of a fraction"),
         (1.0, 1, "it returned a Python float, but a Python int was expected"),
         (True, 1.0, "it returned a bool"),
         (torch.zeros(2, dtype=torch.bool), torch.zeros(2, dtype=torch.long), "dtype torch.bool, but dtype torch.int64"),
@@ -426,3 +426,51 @@ def test_probe_uninitialised_catches_answers_that_hide_the_nan_marker():
 def test_turning_on_requires_grad_of_an_input_counts_as_changing_it():
     with pytest.raises(StudentError, match="changed its input `x`"):
         call_student(lambda x: x.requires_grad_() * 2, torch.ones(2))
+
+
+def test_a_forbidden_function_is_caught_through_any_other_module_or_a_local_import():
+    import course_utils.bow_pipeline as pipeline
+
+    def via_other_module(logits, targets):
+        return pipeline.accuracy(logits, targets)  # bow_pipeline imported the same function
+
+    def local_import(logits, targets):
+        from course_utils.evaluation import accuracy as acc
+
+        return acc(logits, targets)
+
+    for answer in (via_other_module, local_import):
+        with pytest.raises(StudentError, match="`course_utils.evaluation.accuracy` is not allowed.*write it"):
+            call_student(answer, torch.zeros(2, 2), torch.zeros(2, dtype=torch.long),
+                         forbidden=["course_utils.evaluation.accuracy"], rule="write it yourself")
+    assert accuracy(torch.eye(2), torch.tensor([0, 1])) == 1.0  # restored
+
+
+def test_forward_mode_autograd_is_caught_when_torch_func_is_forbidden():
+    def jacobian_answer(x):
+        return torch.func.jacfwd(torch.sin)(x)
+
+    with pytest.raises(StudentError, match="`torch.func.jacfwd` is not allowed"):
+        call_student(jacobian_answer, torch.ones(2), forbidden=["torch.func.jacfwd"], rule="no autograd")
+    assert torch.func.jacfwd(torch.sin)(torch.zeros(1)).item() == 1.0
+
+
+def test_the_in_place_message_fits_the_kind_of_input():
+    with pytest.raises(StudentError, match=r"changed its input `words` in place\. The caller's list changes"):
+        call_student(lambda words: words.sort(), ["b", "a"])
+    with pytest.raises(StudentError, match="autograd"):
+        call_student(lambda x: x.add_(1), torch.zeros(1))
+
+
+def test_record_aten_ops_sees_the_operations_behind_any_spelling():
+    from course_utils.checks import record_aten_ops
+
+    weight, ids = torch.randn(4, 3), torch.tensor([1, 3])
+    with record_aten_ops() as ops:
+        _ = F.one_hot(ids, 4).float() @ weight
+    assert "mm" in ops and "index_select" not in ops
+    for lookup in (lambda: weight[ids], lambda: torch.ops.aten.index_select(weight, 0, ids),
+                   lambda: F.embedding(ids, weight), lambda: torch.ops.aten.embedding(weight, ids)):
+        with record_aten_ops() as ops:
+            lookup()
+        assert {"index", "index_select", "embedding"} & set(ops), ops

@@ -100,7 +100,8 @@ def _compare_numbers(got: Any, want: int | float, *, atol: float, rtol: float, s
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         return f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected"
     if strict and isinstance(want, float) and not isinstance(got, float):
-        return f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected (integer division, `//`?)"
+        return (f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected "
+                "(a count instead of a fraction, or integer division `//`?)")
     if strict and isinstance(want, int) and not isinstance(got, int):
         return f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected"
     if isinstance(got, float) and not math.isfinite(got) and math.isfinite(want):

@@ -17,6 +17,7 @@ import dis
 import importlib
 import importlib.util
 import inspect
+import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -114,7 +115,14 @@ def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list
         for key, value in list(scope.items()):
             if id(value) in wanted and any(value is obj for obj in in_modules.values()):
                 patches.append((scope, key, value, first_name[id(value)]))
+    # A plain Python function gets a stand-in body: every alias of it (another module's import, an import inside
+    # the answer) then fails too.
+    swaps = [(obj, obj.__code__, _stand_in_code(first_name[id(obj)])) for obj in {id(o): o for o in objects.values()}.values()
+             if isinstance(obj, types.FunctionType) and obj.__closure__ is None]
+    _ACTIVE.append((rule, called))
     try:
+        for obj, _, code in swaps:
+            obj.__code__ = code
         for ns, attr, _, name in patches:
             if isinstance(ns, dict):
                 ns[attr] = stand_in(name)
@@ -128,6 +136,30 @@ def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list
                 ns[attr] = orig
             else:
                 setattr(ns, attr, orig)
+        for obj, original, _ in swaps:
+            obj.__code__ = original
+        _ACTIVE.pop()
+
+
+_ACTIVE: list[tuple[str, list[str]]] = []  # (rule, names called) of the `forbid` blocks now running
+
+
+def forbidden_called(name: str) -> None:
+    """What a forbidden function's stand-in body runs: record the call and raise ForbiddenCall with the rule."""
+    rule, called = _ACTIVE[-1] if _ACTIVE else ("", [])
+    called.append(name)
+    raise ForbiddenCall(f"`{name}` is not allowed in this exercise: {rule}")
+
+
+def _stand_in_code(name: str) -> types.CodeType:
+    """The code of `def f(*args, **kwargs): forbidden_called(name)`, runnable in any module's globals."""
+    source = (
+        "def forbidden(*args, **kwargs):\n"
+        f"    __import__('course_utils.checks.guards', fromlist=['_']).forbidden_called({name!r})\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<forbidden {name}>", "exec"), namespace)  # noqa: S102 (our own fixed source)
+    return namespace["forbidden"].__code__
 
 
 def resolve_parent(name: str) -> Any:
@@ -179,6 +211,30 @@ class _FillWithMarker(TorchDispatchMode):
             with torch.no_grad():
                 out.fill_(UNINITIALISED_MARKER if out.is_floating_point() else int(UNINITIALISED_MARKER))
         return out
+
+
+class _RecordOps(TorchDispatchMode):
+    """Record the name of every aten operation that runs (e.g. 'mm', 'index_select', 'embedding')."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.names.append(func.overloadpacket.__name__)
+        return func(*args, **(kwargs or {}))
+
+
+@contextmanager
+def record_aten_ops() -> Iterator[list[str]]:
+    """While active, collect the names of the aten operations torch runs, whatever Python API called them.
+
+    For checks a forbidden-function list cannot make: "the result must come from a matrix product"
+    (look for 'mm'), or "no lookup by index" under any spelling ('index', 'index_select', 'embedding', ...).
+    """
+    names: list[str] = []
+    with _RecordOps(names):
+        yield names
 
 
 def _has_nan(value: Any) -> bool:
@@ -253,6 +309,16 @@ INPLACE_WHY = (
 )
 
 
+def _why_inplace(value: Any) -> str:
+    """Why changing this kind of input in place matters."""
+    if isinstance(value, (torch.Tensor, torch.nn.Module)):
+        return INPLACE_WHY
+    return (
+        f"The caller's {type_name(value)} changes with it, behind their back: work on a copy "
+        f"(e.g. `list(x)`) or build a new {type_name(value)}."
+    )
+
+
 def call_student(
     fn: Callable[..., Any],
     *args: Any,
@@ -298,7 +364,7 @@ def call_student(
     if before is not None and not modifies_inputs:
         for (label, old), (_, new) in zip(_argument_names(fn, *before), _argument_names(fn, args, kwargs)):
             if not same_value(old, new):
-                raise StudentError(f"{who} changed its input {label} in place. {INPLACE_WHY}")
+                raise StudentError(f"{who} changed its input {label} in place. {_why_inplace(old)}")
     return result
 
 
