@@ -474,3 +474,22 @@ def test_record_aten_ops_sees_the_operations_behind_any_spelling():
         with record_aten_ops() as ops:
             lookup()
         assert {"index", "index_select", "embedding"} & set(ops), ops
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int8, torch.bool, torch.float16, torch.int64, torch.float64])
+def test_the_uninitialised_memory_probe_works_for_every_dtype(dtype):
+    import copy
+
+    x = torch.zeros(3, dtype=dtype)
+    assert torch.equal(call_student(lambda t: copy.deepcopy(t), x, probe_uninitialised=True), x)
+    assert call_student(lambda: torch.zeros(2, dtype=dtype), probe_uninitialised=True).dtype == dtype
+    if dtype.is_floating_point:
+        def garbage():
+            return torch.empty(2, dtype=dtype).nan_to_num(0)  # hides the nan marker: the probe finds it
+    elif dtype != torch.bool:
+        def garbage():
+            return torch.empty(2, dtype=dtype)  # the largest value, then the finite marker
+    else:
+        return
+    with pytest.raises(StudentError, match="depends on uninitialised memory"):
+        call_student(garbage, probe_uninitialised=True)

@@ -1,4 +1,6 @@
 """Notebook 03's exercises: wrong answers are rejected with the right message, correct alternatives pass."""
+import copy
+import functools
 import math
 
 import pytest
@@ -45,32 +47,97 @@ def _wrong_dim(dim):
     return log_softmax
 
 
+def _log_of_stable_softmax(x):  # the "second trap" of section 3: log of probabilities that round to 0
+    return torch.log(torch.exp(_shift(x)) / torch.exp(_shift(x)).sum(-1, keepdim=True))
+
+
+def _shift_by(reduce):
+    def log_softmax(x):
+        shifted = x - reduce(x)
+        return shifted - shifted.exp().sum(dim=-1, keepdim=True).log()
+    return log_softmax
+
+
+def _adds_onto_empty(x):
+    out = torch.empty_like(x)  # uninitialised memory
+    out += _solution(x)
+    return out
+
+
+def _fills_all_but_the_last(x):
+    out = torch.empty_like(x)
+    out[..., :-1] = _solution(x)[..., :-1]
+    return out
+
+
+def _filled_empty(x):  # uninitialised memory, every entry then written: correct
+    out = torch.empty_like(x)
+    out[...] = _solution(x)
+    return out
+
+
+def _naive_where_small(x):  # stable only for large scores: the very negative ones underflow
+    return x - x.exp().sum(dim=-1, keepdim=True).log() if x.max() < 100 else _solution(x)
+
+
 # --- Exercise 1: a stable log_softmax --------------------------------------------------------
+# (The reference, scratch.log_softmax, is itself forbidden: it is in the wrong-answer table.)
 LOG_SOFTMAX_RIGHT = [
     _solution,
-    nb03._log_softmax,
     lambda x: _shift(x) - _shift(x).exp().sum(dim=-1, keepdim=True).log(),  # torch.max(...).values
     lambda x: x - (x.amax(-1, keepdim=True) + (x - x.amax(-1, keepdim=True)).exp().sum(-1, keepdim=True).log()),
-    lambda x: torch.log(torch.exp(_shift(x)) / torch.exp(_shift(x)).sum(-1, keepdim=True)),  # log of a stable softmax
+    _shift_by(lambda x: x.amax(dim=-1, keepdim=True) + 1.0),  # any shift near the row's largest score works
+    lambda x: torch.zeros_like(x) + _solution(x),
+    lambda x: _solution(copy.deepcopy(x)),  # a deep copy allocates uint8 storage: the memory probe must cope
+    _filled_empty,
 ]
 
 LOG_SOFTMAX_WRONG = [
     # (answer, fragment of the message)
-    (lambda x: x - x.exp().sum(dim=-1, keepdim=True).log(), "on large inputs [1000, 1001, 1002]: your result contains inf"),
-    (lambda x: (x.exp() / x.exp().sum(dim=-1, keepdim=True)).log(), "your result contains nan: exp of a large score overflows"),
-    (_global_max, "on a batch whose rows have very different scales"),
+    (lambda x: x - x.exp().sum(dim=-1, keepdim=True).log(),
+     "on large inputs [1000, 1001, 1002]: your result contains -inf (3 of 3 entries) where a finite number was "
+     "expected: exp of a large score overflows to inf"),
+    (lambda x: (x.exp() / x.exp().sum(dim=-1, keepdim=True)).log(),
+     "your result contains nan (3 of 3 entries) where a finite number was expected: exp of a large score overflows"),
+    (_naive_where_small, "on very negative inputs [-1000, -1001, -1003]: your result contains inf (3 of 3 entries) "
+                         "where a finite number was expected: exp of a very negative score underflows to 0"),
+    # Review item 1: the log of a stable softmax passed every case; [0, -1000] gives -inf (cell 11's trap).
+    (_log_of_stable_softmax, "on scores far apart [0, -1000]: your result contains -inf (1 of 2 entries) where a "
+                             "finite number was expected: the log of a probability that rounded to 0"),
+    (lambda x: _log_of_stable_softmax(x) if x.dim() > 1 else _solution(x),
+     "on a batch of 2 rows, the second with scores far apart [0, -1000, -5]: your result contains -inf (1 of 6 "
+     "entries) where a finite number was expected: the log of a probability that rounded to 0"),
+    (lambda x: _shift(x).exp().log() - _shift(x).exp().sum(-1, keepdim=True).log(),
+     "the log of a probability that rounded to 0"),
+    (_shift_by(lambda x: x.amin(dim=-1, keepdim=True)), "on scores far apart [0, -1000]: your result contains -inf "
+                                                        "(2 of 2 entries) where a finite number was expected: these "
+                                                        "scores are far apart"),
+    (_shift_by(lambda x: x.mean(dim=-1, keepdim=True)), "these scores are far apart"),
+    (_global_max, "on a batch whose rows have very different scales (around -1000 and 1000): it subtracts the "
+                  "largest score of the whole tensor, not each row's own largest score"),
     (_wrong_dim(0), "on a batch of 2 rows (work along the last dim): it normalises along dimension 0"),
     (_wrong_dim(1), "on the tutorial's five numbers: your function raised IndexError"),  # dim=1 hard-coded
     (lambda x: _wrong_dim(1)(x) if x.dim() > 1 else _solution(x), "on a 3-D tensor of shape (2, 3, 4): it normalises along dimension 1"),
-    (lambda x: _solution(x.float()), "the result has dtype torch.float32, but the input was torch.float64"),
-    (lambda x: _solution(x).float(), "dtype torch.float32, but the input was torch.float64"),  # right values, float32 result
+    (lambda x: _solution(x.float()), "the result has dtype torch.float32, but the input was torch.float64: these "
+                                     "scores differ by less than torch.float32 can tell apart"),
+    (lambda x: _solution(x).float(), "dtype torch.float32, but the input was torch.float64: keep the input's dtype"),  # right values, float32 result
+    (lambda x: 2 * _solution(x).float(), "on the tutorial's five numbers: the exponentials of each row"),
+    (lambda x: 2 * _solution(x).float() if x.dtype == torch.float64 else _solution(x),  # wrong AND float32
+     "on float64 scores around 1e10 (float32 cannot tell them apart): the result has dtype torch.float32, but "
+     "dtype torch.float64 was expected"),
     (lambda x: _shift(x).exp() / _shift(x).exp().sum(dim=-1, keepdim=True), "it returned probabilities (softmax), not their logarithm"),
     (_shift, "the log of the sum of the exponentials is missing"),
     (lambda x: x - x.amax(-1) - (x - x.amax(-1)).exp().sum(-1).log(), "your function raised RuntimeError"),  # no keepdim
     (lambda x: _shift(x) - _shift(x).exp().sum(dim=-1, keepdim=True), "should add up to 1, and they do not"),  # forgot the log
+    (lambda x: _solution(x) + torch.log(-x.abs() - 1), "the exps of these scores neither overflow nor underflow, so "
+                                                       "look for another operation that gives nan"),
+    # Review item 10: nan from uninitialised memory is not blamed on overflow.
+    (_adds_onto_empty, "on the tutorial's five numbers: your result depends on uninitialised memory"),
+    (_fills_all_but_the_last, "on the tutorial's five numbers: your result depends on uninitialised memory"),
+    (lambda x: torch.empty_like(x).nan_to_num() + _solution(x), "your result depends on uninitialised memory"),
     (_forgot_return, "it returned None: did you forget to `return`"),
     (_inplace, "your function changed its input `x` in place"),
-    # Every softmax / log_softmax / logsumexp of torch is forbidden, under any name.
+    # Every softmax / log_softmax / log-sum-exp of torch is forbidden, under any name.
     (lambda x: F.log_softmax(x, dim=-1), "`torch.nn.functional.log_softmax` is not allowed in this exercise"),
     (lambda x: x.log_softmax(-1), "`torch.Tensor.log_softmax` is not allowed"),
     (lambda x: torch.log_softmax(x, -1), "`torch.log_softmax` is not allowed"),
@@ -82,6 +149,17 @@ LOG_SOFTMAX_WRONG = [
     (lambda x: torch.special.softmax(x, -1).log(), "`torch.special.softmax` is not allowed"),
     (lambda x: x - torch.logsumexp(x, -1, keepdim=True), "`torch.logsumexp` is not allowed"),
     (lambda x: x - x.logsumexp(-1, keepdim=True), "`torch.Tensor.logsumexp` is not allowed"),
+    # Review item 9: the last entry of a cumulative log-sum-exp is a log-sum-exp; so is a reduce with logaddexp.
+    (lambda x: x - torch.logcumsumexp(x, -1)[..., -1:], "`torch.logcumsumexp` is not allowed"),
+    (lambda x: x - x.logcumsumexp(-1)[..., -1:], "`torch.Tensor.logcumsumexp` is not allowed"),
+    (lambda x: x - functools.reduce(torch.logaddexp, x.unbind(-1)).unsqueeze(-1),
+     "`torch.logaddexp` is not allowed in this exercise: write log_softmax yourself, with the max-subtraction "
+     "trick: no softmax, log_softmax or log-sum-exp function of PyTorch (logsumexp, logcumsumexp, nor logaddexp or "
+     "logaddexp2: a reduction with logaddexp is a log-sum-exp)"),
+    (lambda x: x - functools.reduce(lambda a, b: a.logaddexp(b), x.unbind(-1)).unsqueeze(-1),
+     "`torch.Tensor.logaddexp` is not allowed"),
+    (lambda x: x - functools.reduce(torch.logaddexp2, x.unbind(-1)).unsqueeze(-1) * math.log(2),
+     "`torch.logaddexp2` is not allowed"),
     (lambda x: torch.distributions.Categorical(logits=x).logits, "`torch.Tensor.logsumexp` is not allowed"),
     (lambda x: scratch.log_softmax(x), "`course_utils.scratch.log_softmax` is not allowed"),
 ]
@@ -101,9 +179,16 @@ def test_log_softmax_rejects_wrong_answers(wrong, message):
     assert message in feedback.message()
 
 
+def test_log_softmax_the_solution_is_the_reference():
+    for case in nb03.stable_log_softmax.cases:
+        torch.testing.assert_close(_solution(*case.args), nb03._log_softmax(*case.args), rtol=0, atol=0)
+
+
 def test_log_softmax_cases_cover_the_known_holes():
     inputs = [case.args[0] for case in nb03.stable_log_softmax.cases]
     assert any(x.max() >= 1000 for x in inputs) and any(x.max() <= -1000 for x in inputs)  # overflow, underflow
+    far_apart = [x for x in inputs if (x.amax(-1) - x.amin(-1) >= 1000).any()]  # log of a probability that is 0
+    assert any(x.dim() == 1 for x in far_apart) and any(x.dim() == 2 for x in far_apart)
     assert any(x.dim() == 3 for x in inputs) and any(x.dtype == torch.float64 for x in inputs)
     assert any(x.dim() == 2 and x.shape[0] > 1 for x in inputs)
 
@@ -124,32 +209,53 @@ def test_log_softmax_counts_every_case():
 P, T = torch.tensor(nb03.NLL_PROBS), torch.tensor(nb03.NLL_TARGETS)
 
 NLL_RIGHT = [
-    -(math.log(0.7) + math.log(0.25)) / 2,  # the notebook's solution
+    -(math.log(0.7) + math.log(0.2)) / 2,  # the notebook's solution
     nb03._NLL,
-    0.8715,  # typed in with 4 digits
-    torch.tensor(0.8715),  # a 0-dim tensor
+    0.9831,  # typed in with 4 digits
+    torch.tensor(0.9831),  # a 0-dim tensor
     nn.NLLLoss()(P.log(), T),
     -P[torch.arange(2), T].log().mean(),
-    torch.tensor([0.8715], dtype=torch.float64),  # a one-element tensor
+    torch.tensor([0.9831], dtype=torch.float64),  # a one-element tensor
 ]
 
 NLL_WRONG = [
     (2 * nb03._NLL, "the sum of the two examples' losses"),
     (-nb03._NLL, "your number is negative"),
-    (-(math.log10(0.7) + math.log10(0.25)) / 2, "base-10 logarithm"),
-    (-(math.log2(0.7) + math.log2(0.25)) / 2, "base-2 logarithm"),
-    (-(math.log(0.7) + math.log(0.5)) / 2, "most likely class"),  # the wrong class
-    (-(math.log(0.1) + math.log(0.25)) / 2, "the other example's row"),  # the wrong probabilities
-    (-(math.log(0.3) + math.log(0.75)) / 2, "uses 1 - p"),  # log of the wrong probabilities
-    (-math.log((0.7 + 0.25) / 2), "log of the mean probability"),
-    (-(math.log(0.7) + math.log(0.25)) / 3, "divides by the number of classes"),
+    (-(math.log10(0.7) + math.log10(0.2)) / 2, "base-10 logarithm"),
+    (-(math.log2(0.7) + math.log2(0.2)) / 2, "base-2 logarithm"),
+    (-(math.log(0.7) + math.log(0.5)) / 2,  # the most likely class (or class 2 counted from 1)
+     "takes the second example's probability from class 1, the largest of its row"),
+    # Review item 2: class 0 instead of class 2 for the second example gave the right number with (0.25, 0.5, 0.25).
+    (-(math.log(0.7) + math.log(0.3)) / 2, "takes the second example's probability from class 0: its correct class "
+                                           "is NLL_TARGETS[1] = 2"),
+    (-(math.log(0.3) + math.log(0.1)) / 2, "the other example's row"),  # the wrong probabilities
+    (-(math.log(0.3) + math.log(0.8)) / 2, "uses 1 - p"),  # log of the wrong probabilities
+    (-math.log((0.7 + 0.2) / 2), "log of the mean probability"),
+    (1 - (0.7 + 0.2) / 2, "1 minus the mean probability"),  # with (0.25, 0.5, 0.25) it matched "most likely class"
+    (-(math.log(0.7) + math.log(0.2)) / 3, "divides by the number of classes"),
+    (-(math.log(0.7) + math.log(0.2)) / 6, "divides by the 6 entries"),
     (-P.log().mean().item(), "averages -log p over all the classes"),
     (-math.log(0.7), "the first example only"),
+    (-math.log(0.2), "the second example only"),
     (-P[torch.arange(2), T].log(), "it returned 2 numbers, one loss per example"),
-    (0.87, "close but not within 0.001"),
-    (1.0, "the number is not right yet"),
-    ("0.87", "it returned a str"),
+    (0.98, "close but not within 0.001"),
+    (1.5, "the number is not right yet"),
+    ("0.98", "it returned a str"),
 ]
+
+
+def test_nll_no_two_mistakes_give_the_same_number():
+    values = [nb03._NLL] + [value for value, _ in nb03._NLL_MISTAKES]
+    for i, a in enumerate(values):
+        for b in values[i + 1:]:
+            assert not math.isclose(a, b, rel_tol=5e-3, abs_tol=5e-3), (a, b)
+
+
+def test_nll_two_matching_mistakes_give_the_generic_message(monkeypatch):
+    value, why = nb03._NLL_MISTAKES[0]
+    monkeypatch.setattr(nb03, "_NLL_MISTAKES", [(value, why), (value, "another mistake")])
+    message = nb03.nll_by_hand.check(value).message()
+    assert "the number is not right yet" in message and why not in message and "another mistake" not in message
 
 
 @pytest.mark.parametrize("right", NLL_RIGHT)
@@ -163,7 +269,7 @@ def test_nll_rejects_plausible_wrong_values(wrong, message):
     feedback = nb03.nll_by_hand.check(wrong)
     assert not feedback.ok
     assert message in feedback.message()
-    assert "0.871" not in feedback.message()  # never the right value
+    assert "0.983" not in feedback.message()  # never the right value
 
 
 # --- Both: the stub, hints, no leak -----------------------------------------------------------
@@ -177,7 +283,7 @@ def test_the_stub_is_not_attempted_and_gets_no_hint(exercise, stub):
     assert exercise.attempts == 0
 
 
-@pytest.mark.parametrize("exercise, wrong", [(nb03.stable_log_softmax, _shift), (nb03.nll_by_hand, 1.0)])
+@pytest.mark.parametrize("exercise, wrong", [(nb03.stable_log_softmax, _shift), (nb03.nll_by_hand, 1.5)])
 def test_hints_escalate_on_repeated_failures(exercise, wrong):
     exercise.reset()
     shown = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]

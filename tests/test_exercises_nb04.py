@@ -1,6 +1,8 @@
 """Notebook 04's exercises: wrong answers are rejected with the right message, correct alternatives pass."""
 import pytest
 import torch
+import torch.autograd.forward_ad as fwAD
+from torch.func import jacfwd
 
 from course_utils.exercises import nb04
 from course_utils.graph import numerical_grad
@@ -30,6 +32,23 @@ def _with_autograd_backward(w, x, y):
 def _with_autograd_grad(w, x, y):
     w = w.detach().clone().requires_grad_(True)
     return torch.autograd.grad(((w * x - y) ** 2).mean(), w)[0]
+
+
+def _loss(x, y):
+    return lambda v: ((v * x - y) ** 2).mean()
+
+
+def _with_dual_numbers(w, x, y):  # forward-mode AD
+    with fwAD.dual_level():
+        return fwAD.unpack_dual(_loss(x, y)(fwAD.make_dual(w, torch.ones_like(w)))).tangent
+
+
+def _with_enter_dual_level(w, x, y):
+    fwAD.enter_dual_level()
+    try:
+        return fwAD.unpack_dual(_loss(x, y)(fwAD.make_dual(w, torch.ones_like(w)))).tangent
+    finally:
+        fwAD.exit_dual_level()
 
 
 def _inplace(w, x, y):
@@ -73,7 +92,49 @@ GRAD_WRONG = [
     (lambda w, x, y: torch.func.grad(lambda v: ((v * x - y) ** 2).mean())(w), "is not allowed in this exercise"),
     (lambda w, x, y: numerical_grad(lambda v: ((v * x - y) ** 2).mean(), w).to(x.dtype),
      "`course_utils.graph.numerical_grad` is not allowed"),
+    # Review item 3: forward-mode AD and the functional API passed (each gives the right gradient unguarded).
+    (lambda w, x, y: torch.func.jacfwd(_loss(x, y))(w), "`torch.func.jacfwd` is not allowed in this exercise: "
+     "compute the gradient from your own formula: no backward(), torch.autograd or torch.func (reverse or forward "
+     "mode)"),
+    (lambda w, x, y: jacfwd(_loss(x, y))(w), "`torch.func.jacfwd` is not allowed"),  # imported by its name
+    (lambda w, x, y: torch.func.jvp(_loss(x, y), (w,), (torch.ones_like(w),))[1], "`torch.func.jvp` is not allowed"),
+    (lambda w, x, y: torch.func.linearize(_loss(x, y), w)[1](torch.ones_like(w)),
+     "`torch.func.linearize` is not allowed"),
+    (lambda w, x, y: torch.func.hessian(_loss(x, y))(w) * w - 2 * (x * y).mean(),
+     "`torch.func.hessian` is not allowed"),
+    (_with_dual_numbers, "`torch.autograd.forward_ad.dual_level` is not allowed"),
+    (_with_enter_dual_level, "`torch.autograd.forward_ad.enter_dual_level` is not allowed"),
+    (lambda w, x, y: torch.autograd.functional.jacobian(_loss(x, y), w),
+     "`torch.autograd.functional.jacobian` is not allowed"),
+    (lambda w, x, y: torch.autograd.functional.vjp(_loss(x, y), w)[1],
+     "`torch.autograd.functional.vjp` is not allowed"),
+    (lambda w, x, y: torch.autograd.functional.jvp(_loss(x, y), w, torch.ones_like(w))[1],
+     "`torch.autograd.functional.jvp` is not allowed"),
+    (lambda w, x, y: torch.autograd.functional.hessian(_loss(x, y), w) * w - 2 * (x * y).mean(),
+     "`torch.autograd.functional.hessian` is not allowed"),
+    (lambda w, x, y: torch.autograd.functional.hvp(_loss(x, y), w, w)[1] - 2 * (x * y).mean(),
+     "`torch.autograd.functional.hvp` is not allowed"),
+    (lambda w, x, y: torch.autograd.functional.vhp(_loss(x, y), w, w)[1] - 2 * (x * y).mean(),
+     "`torch.autograd.functional.vhp` is not allowed"),
+    # Review item 4: the right value in another shape or dtype is told so, not "the gradient is not right yet".
+    (lambda w, x, y: (2 * (w * x - y) * x).mean().reshape(1),
+     "on w=2, x=[1,2,4], y=[1,1,1]: the result has shape (1,), but shape () was expected"),
+    (lambda w, x, y: (2 * (w * x - y) * x).mean().float(),
+     "on float64 tensors, w=0.25 and 7 points: the result has dtype torch.float32, but dtype torch.float64 was "
+     "expected"),
 ]
+
+
+def _forward_mode_answers_are_right_unguarded():
+    return [wrong for wrong, message in GRAD_WRONG if "forward" in message or "functional" in message
+            or "torch.func." in message]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")  # torch.func internals
+@pytest.mark.parametrize("answer", _forward_mode_answers_are_right_unguarded())
+def test_the_forbidden_answers_would_pass_without_the_rule(answer, monkeypatch):
+    monkeypatch.setattr(nb04.grad_by_hand, "forbidden", ())
+    assert nb04.grad_by_hand.check(answer).ok
 
 
 @pytest.mark.parametrize("right", GRAD_RIGHT)
@@ -176,6 +237,11 @@ def _backward_backward(ctx, grad_output):
         return x.grad
 
 
+def _dual_backward(ctx, grad_output):  # forward-mode AD: the tangent of x^3 along grad_output
+    with fwAD.dual_level():
+        return fwAD.unpack_dual(fwAD.make_dual(_x(ctx), grad_output) ** 3).tangent
+
+
 def _forgot_return(ctx, grad_output):
     (x,) = ctx.saved_tensors
     grad_x = grad_output * 3 * x**2  # noqa: F841
@@ -204,6 +270,19 @@ CUBE_WRONG = [
     (_cube(_inplace_backward), "your backward changed its input `grad_output` in place"),
     (_cube(_autograd_backward), "`torch.autograd.grad` is not allowed in this exercise"),
     (_cube(_backward_backward), "`torch.Tensor.backward` is not allowed in this exercise"),
+    # Review item 3: forward-mode AD and the functional API in the backward.
+    (_cube(lambda ctx, g: torch.func.jvp(lambda v: v**3, (_x(ctx),), (g,))[1]), "`torch.func.jvp` is not allowed"),
+    (_cube(lambda ctx, g: torch.func.jacfwd(lambda v: v**3)(_x(ctx)).diagonal() * g),
+     "`torch.func.jacfwd` is not allowed"),
+    (_cube(lambda ctx, g: torch.func.hessian(lambda v: (v**4).sum() / 4)(_x(ctx)).diagonal() * g),
+     "`torch.func.hessian` is not allowed"),
+    (_cube(_dual_backward), "`torch.autograd.forward_ad.dual_level` is not allowed"),
+    (_cube(lambda ctx, g: torch.autograd.functional.jvp(lambda v: v**3, _x(ctx), g)[1]),
+     "`torch.autograd.functional.jvp` is not allowed"),
+    (_cube(lambda ctx, g: torch.autograd.functional.vjp(lambda v: v**3, _x(ctx), g)[1]),
+     "`torch.autograd.functional.vjp` is not allowed"),
+    (_cube(lambda ctx, g: torch.autograd.functional.jacobian(lambda v: v**3, _x(ctx)).diagonal() * g),
+     "`torch.autograd.functional.jacobian` is not allowed"),
     (_cube(lambda ctx, g: g, forward=lambda ctx, x: x**2), "forward should return x ** 3"),
     (lambda x: x**3, "expected your class Cube (a torch.autograd.Function), got a function"),
     (_cube(lambda ctx, g: 1 / 0), "your backward raised ZeroDivisionError"),
@@ -221,6 +300,14 @@ def test_cube_backward_rejects_wrong_backwards(wrong, message):
     feedback = nb04.cube_backward.check(wrong)
     assert not feedback.ok
     assert message in feedback.message()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")  # torch.func internals
+@pytest.mark.parametrize("answer", [wrong for wrong, message in CUBE_WRONG
+                                    if "torch.func." in message or "forward_ad" in message or "functional" in message])
+def test_the_forbidden_backwards_would_pass_without_the_rule(answer, monkeypatch):
+    monkeypatch.setattr(nb04.cube_backward, "forbidden", ())
+    assert nb04.cube_backward.check(answer).ok
 
 
 def test_cube_check_uses_a_grad_output_that_is_not_all_ones():

@@ -60,6 +60,28 @@ def _aliased_buffer(param, grad, buf, lr, momentum):
     return param - lr * new_buf, new_buf
 
 
+def _functional_sgd(param, grad, buf, lr, momentum):
+    p, bufs = param.clone(), [None if buf is None else buf.clone()]
+    torch.optim._functional.sgd([p], [grad.clone()], bufs, weight_decay=0.0, momentum=momentum, lr=lr,
+                                dampening=0.0, nesterov=False, maximize=False)
+    return p, bufs[0]
+
+
+def _functional_sgd_imported(param, grad, buf, lr, momentum):
+    from torch.optim.sgd import sgd
+
+    p, bufs = param.clone(), [None if buf is None else buf.clone()]
+    sgd([p], [grad.clone()], bufs, weight_decay=0.0, momentum=momentum, lr=lr, dampening=0.0, nesterov=False,
+        maximize=False)
+    return p, bufs[0]
+
+
+def _no_buffer_without_momentum(param, grad, buf, lr, momentum):  # special-cases momentum == 0, keeps buf
+    if momentum == 0:
+        return param - lr * grad, buf.clone()
+    return _solution(param, grad, buf, lr, momentum)
+
+
 def _torch_sgd(param, grad, buf, lr, momentum):
     p = param.clone().requires_grad_(True)
     optimizer = torch.optim.SGD([p], lr=lr, momentum=momentum)
@@ -85,7 +107,20 @@ MOMENTUM_WRONG = [
     (_with(lambda g, b, m, lr: lr * g if b is None else m * b + lr * g, lambda p, nb, g, b, lr, m: p - nb),
      "your buffer includes the learning rate"),
     (_with(lambda g, b, m, lr: g.clone() if b is None else m * b + (1 - m) * g, lambda p, nb, g, b, lr, m: p - lr * nb),
-     "that is dampening"),
+     "on a later step (buf = [1, -1], lr = 0.2, momentum = 0.9): your buffer adds (1 - momentum) times the gradient "
+     "(that is dampening"),
+    # Review item 5: dampening from the first step was told "your buffer includes the learning rate" (lr was 1 - mu).
+    (_with(lambda g, b, m, lr: (1 - m) * g if b is None else m * b + (1 - m) * g,
+           lambda p, nb, g, b, lr, m: p - lr * nb),
+     "on the first step (buf is None, lr = 0.2, momentum = 0.9): your buffer adds (1 - momentum) times the "
+     "gradient (that is dampening"),
+    # Review item 6: keeping buf when momentum == 0 was told "the momentum factor multiplies the old buffer"; with
+    # momentum 0 that mistake and "the old buffer, unchanged" give the same buffer: the generic message.
+    (_no_buffer_without_momentum, "on momentum = 0 (plain SGD): the second returned value: the values are off"),
+    (_with(lambda g, b, m, lr: g.clone() if b is None else b.clone(), lambda p, nb, g, b, lr, m: p - lr * nb),
+     "your buffer is the old buffer, unchanged"),
+    (_with(lambda g, b, m, lr: g.clone() if b is None else b + m * g, lambda p, nb, g, b, lr, m: p - lr * nb),
+     "on a later step (buf = [1, -1], lr = 0.2, momentum = 0.9): the momentum factor multiplies the old buffer"),
     (_with(lambda g, b, m, lr: m * g + g if b is None else m * b + g, lambda p, nb, g, b, lr, m: p - lr * nb),
      "on the first step the buffer is the gradient itself"),
     (_with(_right_buffer, lambda p, nb, g, b, lr, m: p - lr * (nb if b is None else b)),
@@ -100,6 +135,9 @@ MOMENTUM_WRONG = [
     (_inplace_param, "your function changed its input `param` in place"),
     (_inplace_buffer, "your function changed its input `buf` in place"),
     (_torch_sgd, "`torch.optim.SGD` is not allowed in this exercise"),
+    (_functional_sgd, "`torch.optim._functional.sgd` is not allowed in this exercise: write the update yourself "
+                      "from the rule in 'The update rules': no torch.optim.SGD (nor its functional form"),
+    (_functional_sgd_imported, "`torch.optim._functional.sgd` is not allowed"),  # the same function as sgd.sgd
     (_scratch_sgd, "`course_utils.optimizers.ScratchSGD` is not allowed in this exercise"),
 ]
 
@@ -133,6 +171,20 @@ def test_torch_sgd_is_restored_after_the_check():
     sgd = torch.optim.SGD
     nb05.momentum_step.check(_torch_sgd)
     assert torch.optim.SGD is sgd and importlib.import_module("torch.optim.sgd").SGD is sgd
+
+
+def test_no_case_has_lr_equal_to_one_minus_momentum():
+    for case in nb05.momentum_step.cases:
+        lr, momentum = case.args[3:]
+        assert abs(lr - (1 - momentum)) > 1e-3, case.label
+
+
+def test_two_matching_mistakes_give_the_generic_message():
+    """Every typical mistake that gives the value of another one here is silent: no untrue specific message."""
+    case = nb05.momentum_step.cases[2]  # momentum = 0: "old buffer unchanged" == "momentum multiplies the gradient"
+    param, grad, buf, lr, momentum = case.args
+    got = (param - lr * grad, buf.clone())
+    assert nb05._diagnose_momentum(got, nb05._momentum_step(*case.args), case) is None
 
 
 def test_plain_sgd_passes_only_the_cases_where_it_agrees():
@@ -256,6 +308,11 @@ def _sum(m, i, t):
     return nn.CrossEntropyLoss(reduction="sum")(m(i), t)
 
 
+def _clear_after(o, m):
+    for p in m.parameters():
+        p.grad = None
+
+
 CLOSURE_RIGHT = [
     _notebook_solution,
     nb05._reference_closure,
@@ -267,17 +324,33 @@ CLOSURE_RIGHT = [
 CLOSURE_WRONG = [
     (_maker(_body(step=lambda o, loss: o.step())), "your code calls optimizer.step()"),
     (_maker(_body(step=lambda o, loss: o.step(lambda: loss))), "your code calls optimizer.step()"),
-    (_maker(_body(returns=lambda loss: 2 * loss)), "your closure returns 2 times the loss"),
-    (_maker(_body(loss=_sum)), "your closure returns the SUM of the examples' losses"),
+    # Review item 8: the value decides when LBFGS stops (and, with strong_wolfe, how far it goes): said exactly.
+    (_maker(_body(returns=lambda loss: 2 * loss)),
+     "your closure returns 2 times the loss: return the loss itself, unscaled. The value matters: LBFGS converts it "
+     "with float(), and one of its stopping tests compares it from one iteration to the next (it stops when the "
+     'value changes by less than tolerance_change); with line_search_fn="strong_wolfe" the values also decide how '
+     "far LBFGS goes"),
+    (_maker(_body(loss=_sum)), "your closure returns the SUM of the examples' losses: use the loss_fn you are given "
+                               "(it takes the mean). The value matters: LBFGS converts it with float()"),
     (_maker(_body(loss=_sum, returns=lambda loss: loss / 40)),  # the right value, the gradients of the sum
      "the gradients your closure leaves are those of the SUM"),
     (_maker(_body(backprop=lambda loss: 0.5 * loss)), "the gradients your closure leaves are 0.5 times those of the loss"),
     (_maker(_body(zero_grad=False)), "include the ones that were already in .grad"),  # missing zero_grad
     (_zero_grad_outside, "include the ones that were already in .grad"),
-    (_maker(_body(returns=lambda loss: None)), "your closure returned None: return the loss"),
-    (_maker(_body(after=lambda o, m: o.zero_grad(set_to_none=False))), "clear the gradients BEFORE backpropagating"),
-    (_maker(_body(after=lambda o, m: o.zero_grad())), "the parameters have no gradient"),
-    (_maker(_body(backprop=lambda loss: loss.detach().requires_grad_())), "the parameters have no gradient"),
+    (_maker(_body(returns=lambda loss: None)), "your closure returned None: return the loss (LBFGS converts it with "
+                                               "float(), and one of its stopping tests compares it"),
+    (_maker(_body(after=lambda o, m: o.zero_grad(set_to_none=False))),
+     "the gradients your closure leaves are all zero: you cleared the gradients after backpropagating: clear them "
+     "BEFORE the backward pass"),
+    # Review item 7: zero_grad() after backward() (set_to_none=True) was told "backpropagate the loss inside it".
+    (_maker(_body(after=lambda o, m: o.zero_grad())), "after your closure the parameters have no gradient (.grad is "
+                                                      "None): you cleared the gradients after backpropagating: clear "
+                                                      "them BEFORE the backward pass"),
+    (_maker(_body(after=lambda o, m: m.zero_grad())), "you cleared the gradients after backpropagating"),
+    (_maker(_body(after=_clear_after)), "you cleared the gradients after backpropagating"),  # p.grad = None
+    (_maker(_body(backprop=lambda loss: loss.detach().requires_grad_())),
+     "after your closure the parameters have no gradient: no backward pass reached them"),
+    (_maker(_body(backprop=lambda loss: 0 * loss)), "the gradients your closure leaves are 0 times those of the loss"),
     (_maker(_penalised_backward), "the gradients your closure leaves are not the gradients of the loss"),
     (_maker(_body(after=_update_by_hand)), "your closure changed the parameters"),
     (_maker(_body(loss=lambda m, i, t: F.cross_entropy(m(i), t, reduction="none"), backprop=lambda l: l.mean())),
@@ -308,6 +381,32 @@ def test_lbfgs_closure_a_second_call_catches_accumulation():
     assert len(problems) == 4
     assert "already in .grad" in problems["a second call at the same parameters"]
     assert "already in .grad" in problems["a call after the parameters moved (as LBFGS moves them)"]
+
+
+def test_lbfgs_a_scaled_value_ends_at_the_same_parameters():
+    """Default LBFGS (no line search) takes its steps from the gradients: 2x the loss changes only when it stops."""
+    answer = _maker(_body(returns=lambda loss: 2 * loss))
+    problems = dict(nb05._check_closure_maker(answer, Runner(nb05.lbfgs_closure, answer)))
+    assert problems[f"an LBFGS step ({nb05._LBFGS_ITER} iterations) with your closure"] is None
+    assert "2 times the loss" in problems["a second call at the same parameters"]
+
+
+def test_lbfgs_what_the_value_message_says_is_true():
+    """The value feeds a stopping test only; with strong_wolfe it also changes the steps (a larger lr searches)."""
+    def end(scale, line_search_fn):
+        model, loss_fn, inputs, targets = nb05._lbfgs_problem()
+        optimizer = torch.optim.LBFGS(model.parameters(), lr=10.0, max_iter=3, line_search_fn=line_search_fn)
+
+        def closure():
+            optimizer.zero_grad()
+            loss = loss_fn(model(inputs), targets)
+            loss.backward()
+            return scale * loss
+        optimizer.step(closure)
+        return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+    assert torch.equal(end(1.0, None), end(2.0, None))
+    assert not torch.allclose(end(1.0, "strong_wolfe"), end(2.0, "strong_wolfe"), atol=1e-3)
 
 
 def test_lbfgs_reference_reduces_the_loss_and_the_check_leaves_the_rng_alone():

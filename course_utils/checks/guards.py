@@ -199,7 +199,14 @@ def fill_uninitialised_memory() -> Iterator[None]:
 
 
 _EMPTY_OPS = ("empty", "empty_strided", "empty_like", "new_empty", "new_empty_strided")
-UNINITIALISED_MARKER = 1234.5  # what `fill_with_marker` writes into new memory (integers: 1234)
+UNINITIALISED_MARKER = 1234.5  # what _FillWithMarker writes into new float memory (integers: 77, bools: True)
+
+
+def _marker_for(dtype: torch.dtype) -> float | int | bool:
+    """A finite marker every dtype can hold (77 fits int8 and uint8)."""
+    if dtype == torch.bool:
+        return True
+    return UNINITIALISED_MARKER if dtype.is_floating_point or dtype.is_complex else 77
 
 
 class _FillWithMarker(TorchDispatchMode):
@@ -209,7 +216,7 @@ class _FillWithMarker(TorchDispatchMode):
         out = func(*args, **(kwargs or {}))
         if func.overloadpacket.__name__ in _EMPTY_OPS and isinstance(out, torch.Tensor):
             with torch.no_grad():
-                out.fill_(UNINITIALISED_MARKER if out.is_floating_point() else int(UNINITIALISED_MARKER))
+                out.fill_(_marker_for(out.dtype))
         return out
 
 

@@ -3,55 +3,19 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import torch
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from course_utils import scratch
 from course_utils._validate import type_name
 from course_utils.checks import Case, Exercise, NotAttempted, StudentError, compare
 from course_utils.checks.compare import article
+from course_utils.checks.guards import _EMPTY_OPS, UNINITIALISED_MARKER, UNINITIALISED_WHY, same_value
 
 _log_softmax = scratch.log_softmax  # the reference: the course's stable, from-scratch log_softmax
-
-
-def _check_each_case(
-    reference: Callable[..., Any],
-    cases: Sequence[Case],
-    diagnose: Callable[[Any, Any, Case], str | None],
-    *,
-    same_dtype: bool = False,
-) -> Callable[[Any, Any], list[tuple[str, str | None]]]:
-    """A check_fn: the answer against the reference on every case; a wrong result is explained by `diagnose`.
-
-    diagnose(got, want, case) names a typical mistake the result shows, or returns None (the generic message).
-    same_dtype: a floating-point result must keep the reference's dtype (float64 in, float64 out).
-    """
-
-    def check(answer: Any, run: Any) -> list[tuple[str, str | None]]:
-        if not callable(answer):
-            raise StudentError(f"expected a function, got {article(type_name(answer))}")
-        results = []
-        for case in cases:
-            want = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            try:
-                got = run(answer, *copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            except StudentError as exc:
-                results.append((case.describe(), str(exc)))
-                continue
-            if got is ...:
-                raise NotAttempted
-            problem = compare(got, want)
-            if problem is not None and got is not None:
-                problem = diagnose(got, want, case) or problem
-            elif problem is None and same_dtype and isinstance(got, torch.Tensor) and got.dtype != want.dtype:
-                problem = (f"the result has dtype {got.dtype}, but the input was {want.dtype}: keep the input's "
-                           "dtype (a conversion loses precision, or memory)")
-            results.append((case.describe(), problem))
-        return results
-
-    return check
 
 
 # --- Exercise 1: a stable log_softmax -------------------------------------------------------
@@ -61,6 +25,9 @@ _LOG_SOFTMAX_CASES = [
     Case((torch.tensor([[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]]),), label="a batch of 2 rows (work along the last dim)"),
     Case((torch.tensor([1000.0, 1001.0, 1002.0]),), label="large inputs [1000, 1001, 1002]"),
     Case((torch.tensor([-1000.0, -1001.0, -1003.0]),), label="very negative inputs [-1000, -1001, -1003]"),
+    Case((torch.tensor([0.0, -1000.0]),), label="scores far apart [0, -1000]"),
+    Case((torch.tensor([[1.0, 2.0, 3.0], [0.0, -1000.0, -5.0]]),),
+         label="a batch of 2 rows, the second with scores far apart [0, -1000, -5]"),
     Case((torch.tensor([[-1000.0, -1002.0, -995.0], [1000.0, 990.0, 999.0]]),),
          label="a batch whose rows have very different scales (around -1000 and 1000)"),
     Case((torch.linspace(-3.0, 4.0, 24).reshape(2, 3, 4).cos() * 3,), label="a 3-D tensor of shape (2, 3, 4)"),
@@ -69,53 +36,157 @@ _LOG_SOFTMAX_CASES = [
 ]
 
 
+def _non_finite_where_finite(got: torch.Tensor, want: torch.Tensor) -> torch.Tensor:
+    """Where `got` is nan or inf although `want` is a finite number."""
+    return ~torch.isfinite(got) & torch.isfinite(want)
+
+
+class _FillFloatsWithMarker(TorchDispatchMode):
+    """New uninitialised floating-point tensors are filled with a finite marker: the guards' probe
+    (probe_uninitialised=True) without its bug: that one also fills integer memory with 1234, which overflows the
+    uint8 storage that copy.deepcopy of a tensor allocates, so a correct answer that deep-copies x would fail."""
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        if func.overloadpacket.__name__ in _EMPTY_OPS and isinstance(out, torch.Tensor) and out.is_floating_point():
+            with torch.no_grad():
+                out.fill_(UNINITIALISED_MARKER)
+        return out
+
+
+def _check_log_softmax(answer: Any, run: Any) -> list[tuple[str, str | None]]:
+    """The answer against the reference on every case; a wrong result is explained by `_diagnose_log_softmax`."""
+    if not callable(answer):
+        raise StudentError(f"expected a function, got {article(type_name(answer))}")
+    results = []
+    for case in _LOG_SOFTMAX_CASES:
+        want = _log_softmax(*copy.deepcopy(case.args))
+        try:
+            got = run(answer, *copy.deepcopy(case.args))
+            if got is ...:
+                raise NotAttempted
+            problem = compare(got, want)
+            if isinstance(got, torch.Tensor) and got.is_floating_point():
+                # Does the result depend on uninitialised memory (torch.empty: nan under the guards, so a nan
+                # here must not be blamed on overflow; nan_to_num can hide it)? Run it again with new memory
+                # holding a finite marker: a result that changes depends on that memory.
+                with _FillFloatsWithMarker():
+                    again = run(answer, *copy.deepcopy(case.args))
+                if not same_value(got, again):
+                    problem = UNINITIALISED_WHY
+            if problem is not None and problem != UNINITIALISED_WHY and got is not None:
+                problem = _diagnose_log_softmax(got, want, case) or problem
+        except StudentError as exc:
+            problem = str(exc)
+        results.append((case.describe(), problem))
+    return results
+
+
+def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Equal up to 1e-4, nan and inf included (an answer's mistake may give them too)."""
+    return bool(torch.allclose(a.detach().double(), b.detach().double(), atol=1e-4, rtol=1e-4, equal_nan=True))
+
+
+def _global_max(x: torch.Tensor) -> torch.Tensor:
+    shifted = x - x.max()
+    return shifted - shifted.exp().sum(dim=-1, keepdim=True).log()
+
+
 def _diagnose_log_softmax(got: Any, want: torch.Tensor, case: Case) -> str | None:
+    """Name the mistake a wrong result shows (only when exactly one explains it), or None."""
     if not isinstance(got, torch.Tensor) or got.shape != want.shape or not got.is_floating_point():
         return None
-    x = case.args[0].double()
-    got_d = got.detach().double()
-
-    def close(other: torch.Tensor) -> bool:
-        return bool(torch.allclose(got_d, other, atol=1e-4, rtol=1e-4, equal_nan=False))
-
-    if not torch.isfinite(got_d).all():
-        bad = "nan" if got_d.isnan().any() else "inf"
-        return (f"your result contains {bad}: exp of a large score overflows to inf, and exp of a very negative one "
-                "underflows to 0, whose log is -inf. Shift each row's scores before exponentiating so that this "
-                "cannot happen.")
-    if close(_log_softmax(x).exp()):
-        return "it returned probabilities (softmax), not their logarithm"
-    if close(x - x.amax(dim=-1, keepdim=True)):
-        return ("it returned the shifted scores only: the log of the sum of the exponentials is missing, so the "
-                "exponentials of your result do not add up to 1")
-    for dim in range(x.dim() - 1):
-        if close(_log_softmax(x, dim=dim)):
-            return (f"it normalises along dimension {dim}, but each row of scores runs along the last dimension: "
-                    "the checker tries a vector, a batch of rows and a 3-D tensor")
+    x = case.args[0]
+    got = got.detach()
     if got.dtype != want.dtype:
-        return (f"the result has dtype {got.dtype}, but the input was {want.dtype}: a conversion to float32 "
-                "loses the differences between these scores")
-    sums = got_d.exp().sum(dim=-1)
+        if _close(got, want):
+            return (f"the result has dtype {got.dtype}, but the input was {want.dtype}: keep the input's dtype "
+                    "(a conversion loses precision, or memory)")
+        if _close(got, _log_softmax(x.to(got.dtype))):
+            return (f"the result has dtype {got.dtype}, but the input was {want.dtype}: these scores differ by "
+                    f"less than {got.dtype} can tell apart, so converting them loses the differences")
+        return None  # compare's message: the dtype differs
+    # Typical mistakes, replayed in the input's dtype (so that they give the same nan or inf as the answer).
+    mistakes = [
+        (_global_max(x), "it subtracts the largest score of the whole tensor, not each row's own largest score: "
+                         "in a row whose scores are all far below it, every exp underflows to 0, and the log of "
+                         "their sum is -inf"),
+        (_log_softmax(x).exp(), "it returned probabilities (softmax), not their logarithm"),
+        (x - x.amax(dim=-1, keepdim=True), "it returned the shifted scores only: the log of the sum of the "
+                                           "exponentials is missing, so the exponentials of your result do not "
+                                           "add up to 1"),
+        *((_log_softmax(x, dim=dim), f"it normalises along dimension {dim}, but each row of scores runs along "
+                                     "the last dimension: the checker tries a vector, a batch of rows and a 3-D "
+                                     "tensor") for dim in range(x.dim() - 1)),
+    ]
+    matches = [why for value, why in mistakes if not _close(value, want) and _close(got, value)]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:  # two mistakes give the same numbers here: say nothing specific
+        return None
+    bad = _non_finite_where_finite(got, want)
+    if bad.any():
+        return _why_non_finite(got, want, x, bad)
+    sums = got.double().exp().sum(dim=-1)
     if not torch.allclose(sums, torch.ones_like(sums), atol=1e-4):
         return "the exponentials of each row of your result should add up to 1, and they do not"
     return None
+
+
+def _why_non_finite(got: torch.Tensor, want: torch.Tensor, x: torch.Tensor, bad: torch.Tensor) -> str:
+    """Why the answer gives nan or inf where the log-probabilities are finite: only a cause the input allows."""
+    kind = "nan" if got[bad].isnan().any() else "-inf" if (got[bad] < 0).all() else "inf"
+    where = (f"your result contains {kind} ({int(bad.sum())} of {got.numel()} entries) where a finite number was "
+             "expected")
+    info = torch.finfo(x.dtype)
+    smallest_log = math.log(info.smallest_normal * info.eps)  # the log of the smallest positive float
+    rounded_to_zero = bad & (got == -math.inf) & (want < smallest_log)
+    others = ~rounded_to_zero
+    if (rounded_to_zero.any() and torch.equal(rounded_to_zero, bad)
+            and _close(got[others], want[others])):  # right everywhere else
+        return (f"{where}: the log of a probability that rounded to 0. A log-probability such as -1000 is an "
+                "ordinary number, but its probability exp(-1000) is smaller than the smallest float, so it "
+                "underflows to 0, and log(0) = -inf. Do not compute probabilities and then take their log: "
+                "compute the log-probabilities directly (the shifted scores minus the log of the sum of their "
+                "exponentials)")
+    rows = x.reshape(-1, x.shape[-1]) if x.dim() else x.reshape(1, 1)
+    bad_rows = bad.reshape(rows.shape).any(dim=-1)
+    exps = rows.exp()
+    if (bad_rows & torch.isinf(exps).any(dim=-1)).any():
+        return (f"{where}: exp of a large score overflows to inf (exp(1000) does not fit in a float; the largest "
+                "float32 is about exp(88.7)): a sum with inf in it is inf, its log is inf, and inf / inf is nan. "
+                "Shift each row's scores before exponentiating so that no exp can overflow")
+    if (bad_rows & (exps == 0).all(dim=-1)).any():
+        return (f"{where}: exp of a very negative score underflows to 0, and when every exp of a row does, their "
+                "sum is 0: log(0) is -inf, and 0 / 0 is nan. Shift each row's scores before exponentiating so that "
+                "the largest exp of the row is exactly 1")
+    spread = rows.amax(dim=-1) - rows.amin(dim=-1)
+    if (bad_rows & (spread > math.log(info.max))).any():
+        return (f"{where}: these scores are far apart, so after a shift by a number far from the row's own "
+                "largest score some exp overflows to inf (or every exp underflows to 0). Shift each row by its own "
+                "largest score: then the largest exp is exactly 1 and none can overflow")
+    return (f"{where}: the exps of these scores neither overflow nor underflow, so look for another operation "
+            f"that gives {kind} (a log of a negative number, 0 / 0, inf - inf?)")
 
 
 stable_log_softmax = Exercise(
     "Exercise 1 (a stable log_softmax)",
     reference=_log_softmax,
     cases=_LOG_SOFTMAX_CASES,
-    check_fn=_check_each_case(_log_softmax, _LOG_SOFTMAX_CASES, _diagnose_log_softmax, same_dtype=True),
+    check_fn=_check_log_softmax,  # probes uninitialised memory itself (see _FillFloatsWithMarker)
     forbidden=[
         "torch.nn.functional.log_softmax", "torch.Tensor.log_softmax", "torch.log_softmax",
         "torch.special.log_softmax", "torch._log_softmax",
         "torch.nn.functional.softmax", "torch.Tensor.softmax", "torch.softmax", "torch.special.softmax",
         "torch._softmax", "torch.nn.functional.softmin", "torch.nn.functional.cross_entropy",
         "torch.logsumexp", "torch.Tensor.logsumexp", "torch.special.logsumexp",
+        "torch.logcumsumexp", "torch.Tensor.logcumsumexp", "torch._logcumsumexp",
+        "torch.logaddexp", "torch.Tensor.logaddexp", "torch.logaddexp2", "torch.Tensor.logaddexp2",
         "course_utils.scratch.log_softmax", "course_utils.scratch.softmax",
     ],
-    rule="write log_softmax yourself, with the max-subtraction trick: no softmax, log_softmax or logsumexp "
-         "function of PyTorch (nor nn.LogSoftmax, nor the course's scratch versions)",
+    rule="write log_softmax yourself, with the max-subtraction trick: no softmax, log_softmax or log-sum-exp "
+         "function of PyTorch (logsumexp, logcumsumexp, nor logaddexp or logaddexp2: a reduction with logaddexp "
+         "is a log-sum-exp), nor nn.LogSoftmax, nor the course's scratch versions",
     hints=[
         "log_softmax(x) = x - log(sum of exp(x)) along each row, and subtracting the same number from every score "
         "of a row does not change the result (it cancels out). Pick that number so that no exp can overflow.",
@@ -129,8 +200,9 @@ stable_log_softmax = Exercise(
 )
 
 # --- Exercise 2: an NLL by hand ---------------------------------------------------------------
-# The probabilities a model gave two examples, and their correct classes.
-NLL_PROBS = ((0.7, 0.2, 0.1), (0.25, 0.5, 0.25))
+# The probabilities a model gave two examples, and their correct classes. No two classes of the second row have
+# the same probability, and no two typical mistakes give the same number (tests/test_exercises_nb03.py).
+NLL_PROBS = ((0.7, 0.2, 0.1), (0.3, 0.5, 0.2))
 NLL_TARGETS = (0, 2)
 _NLL = -(math.log(NLL_PROBS[0][NLL_TARGETS[0]]) + math.log(NLL_PROBS[1][NLL_TARGETS[1]])) / 2
 
@@ -139,22 +211,36 @@ def _nll_of(p1: float, p2: float, log: Callable[[float], float] = math.log) -> f
     return -(log(p1) + log(p2)) / 2
 
 
-# Values that typical mistakes give, and what each mistake is (never the right value).
-_NLL_MISTAKES = [
-    (2 * _NLL, "that is the sum of the two examples' losses: the NLL of a batch is their mean"),
-    (2 * _NLL / 6, "that divides by the 6 entries of the probability table: average over the 2 examples only"),
-    (2 * _NLL / 3, "that divides by the number of classes (3): the mean is over the examples (2)"),
-    (_nll_of(0.7, 0.25, math.log10), "that uses the base-10 logarithm: the NLL uses the natural log (math.log)"),
-    (_nll_of(0.7, 0.25, math.log2), "that uses the base-2 logarithm: the NLL uses the natural log (math.log)"),
-    (_nll_of(0.7, 0.5), "that uses each example's most likely class: the NLL uses the CORRECT class (NLL_TARGETS)"),
-    (_nll_of(0.1, 0.25), "that reads each example's class from the other example's row of probabilities"),
-    (_nll_of(0.3, 0.75), "that uses 1 - p: the NLL is minus the log of the correct class's probability p itself"),
-    (-math.log((0.7 + 0.25) / 2), "that is the log of the mean probability: the NLL is the mean of the -log p"),
-    (-sum(math.log(p) for row in NLL_PROBS for p in row) / 6,
-     "that averages -log p over all the classes: only the correct class of each example counts"),
-    (-math.log(0.7), "that is the loss of the first example only: average over both examples"),
-    (-math.log(0.25), "that is the loss of the second example only: average over both examples"),
-]
+def _nll_mistakes() -> list[tuple[float, str]]:
+    """Values that typical mistakes give, and what each mistake is (never the right value)."""
+    (row1, row2), (t1, t2) = NLL_PROBS, NLL_TARGETS
+    p1, p2 = row1[t1], row2[t2]
+    likely = max(range(len(row2)), key=row2.__getitem__)
+    return [
+        (2 * _NLL, "that is the sum of the two examples' losses: the NLL of a batch is their mean"),
+        (2 * _NLL / 6, "that divides by the 6 entries of the probability table: average over the 2 examples only"),
+        (2 * _NLL / 3, "that divides by the number of classes (3): the mean is over the examples (2)"),
+        (_nll_of(p1, p2, math.log10), "that uses the base-10 logarithm: the NLL uses the natural log (math.log)"),
+        (_nll_of(p1, p2, math.log2), "that uses the base-2 logarithm: the NLL uses the natural log (math.log)"),
+        (_nll_of(p1, row2[likely]),
+         f"that takes the second example's probability from class {likely}, the largest of its row: the NLL uses "
+         f"the probability of its CORRECT class, NLL_TARGETS[1] = {t2} (classes count from 0)"),
+        (_nll_of(p1, row2[0]),
+         f"that takes the second example's probability from class 0: its correct class is NLL_TARGETS[1] = {t2}"),
+        (_nll_of(row2[t1], row1[t2]), "that reads each example's class from the other example's row of probabilities"),
+        (_nll_of(1 - p1, 1 - p2),
+         "that uses 1 - p: the NLL is minus the log of the correct class's probability p itself"),
+        (-math.log((p1 + p2) / 2), "that is the log of the mean probability: the NLL is the mean of the -log p"),
+        (1 - (p1 + p2) / 2, "that is 1 minus the mean probability: the NLL is the mean of minus the natural log of "
+                            "each probability"),
+        (-sum(math.log(p) for row in NLL_PROBS for p in row) / 6,
+         "that averages -log p over all the classes: only the correct class of each example counts"),
+        (-math.log(p1), "that is the loss of the first example only: average over both examples"),
+        (-math.log(p2), "that is the loss of the second example only: average over both examples"),
+    ]
+
+
+_NLL_MISTAKES = _nll_mistakes()
 
 
 def _check_nll(answer: Any, run: Any) -> str | None:
@@ -172,10 +258,10 @@ def _check_nll(answer: Any, run: Any) -> str | None:
     if value < 0:
         return ("your number is negative, but an NLL never is: a probability p is at most 1, so log p <= 0 "
                 "and -log p >= 0. Did you forget the minus sign?")
-    for wrong, why in _NLL_MISTAKES:
-        if math.isclose(value, wrong, rel_tol=1e-3, abs_tol=1e-4):
-            return f"the number is not right yet: {why}"
-    if abs(value - _NLL) < 0.01:
+    matches = [why for wrong, why in _NLL_MISTAKES if math.isclose(value, wrong, rel_tol=1e-3, abs_tol=1e-4)]
+    if len(matches) == 1:  # two mistakes that give this number: say nothing specific
+        return f"the number is not right yet: {matches[0]}"
+    if not matches and abs(value - _NLL) < 0.01:
         return ("the number is close but not within 0.001: let Python compute it (math.log) rather than rounding "
                 "by hand")
     return problem
@@ -200,5 +286,5 @@ SOLUTION_KEYS = {
         "x.amax(dim=-1, keepdim=True)", "amax(dim=-1", "keepdim=True", "shifted = x - m",
         "shifted.exp().sum(dim=-1, keepdim=True).log()", ".exp().sum(dim=-1",
     ],
-    "nll_by_hand": ["-(math.log(0.7) + math.log(0.25)) / 2", "math.log(0.7)", "math.log(0.25)", "0.8715"],
+    "nll_by_hand": ["-(math.log(0.7) + math.log(0.2)) / 2", "math.log(0.7)", "math.log(0.2)", "0.9831"],
 }

@@ -12,11 +12,20 @@ from course_utils.checks import Case, Exercise, NotAttempted, StudentError, call
 from course_utils.checks.compare import article
 from course_utils.checks.guards import is_empty_function, same_code
 
-# Autograd in every form: the tasks of this notebook are to do its work by hand.
+# Autograd in every form, reverse and forward mode: the tasks of this notebook are to do its work by hand.
 _AUTOGRAD = [
     "torch.Tensor.backward", "torch.autograd.backward", "torch.autograd.grad",
+    # torch.func: reverse mode, forward mode (jvp, jacfwd, linearize) and both (hessian)
     "torch.func.grad", "torch.func.grad_and_value", "torch.func.vjp", "torch.func.jacrev",
-    "torch.autograd.functional.jacobian", "torch.autograd.functional.vjp",
+    "torch.func.jvp", "torch.func.jacfwd", "torch.func.linearize", "torch.func.hessian",
+    # forward-mode AD with dual numbers
+    "torch.autograd.forward_ad.dual_level", "torch.autograd.forward_ad.enter_dual_level",
+    "torch.autograd.forward_ad.make_dual", "torch.autograd.forward_ad.unpack_dual",
+    "torch._make_dual", "torch._unpack_dual",
+    # the functional API
+    "torch.autograd.functional.jacobian", "torch.autograd.functional.hessian",
+    "torch.autograd.functional.vjp", "torch.autograd.functional.jvp",
+    "torch.autograd.functional.vhp", "torch.autograd.functional.hvp",
 ]
 
 
@@ -44,6 +53,11 @@ _GRAD_CASES = [
 del _gen
 
 
+def _per_point(got: Any, case: Case) -> bool:
+    """Does the answer return one number per point (the terms, not their mean)?"""
+    return isinstance(got, torch.Tensor) and got.numel() > 1 and got.shape == case.args[1].shape
+
+
 def _diagnose_grad(got: Any, want: torch.Tensor, case: Case) -> str | None:
     """Name the mistake a wrong gradient shows, without giving its value."""
     w, x, y = (t.double() for t in case.args)
@@ -53,7 +67,7 @@ def _diagnose_grad(got: Any, want: torch.Tensor, case: Case) -> str | None:
                 "computation in tensors, without .item() or float()")
     if not isinstance(got, torch.Tensor):
         return None
-    if got.shape == x.shape:
+    if _per_point(got, case):
         return (f"it returned {n} numbers, one per point: L is a single number (a mean over the points), so "
                 "its derivative with respect to w is a single number too")
     if got.numel() != 1 or not got.is_floating_point():
@@ -96,8 +110,10 @@ def _check_grad(answer: Any, run: Any) -> list[tuple[str, str | None]]:
         if got is ...:
             raise NotAttempted
         problem = compare(got, want)
-        if problem is not None and got is not None:
-            # A single number: never say by how much it differs (that would give the right value away).
+        wrong_value = isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype == want.dtype
+        if problem is not None and (wrong_value or isinstance(got, (int, float)) or _per_point(got, case)):
+            # A single number: never say by how much it differs (that would give the right value away). A
+            # result of another shape or dtype keeps compare's message, which says that.
             problem = _diagnose_grad(got, want, case) or problem
         results.append((case.describe(), problem))
     return results
@@ -109,8 +125,8 @@ grad_by_hand = Exercise(
     cases=_GRAD_CASES,
     check_fn=_check_grad,
     forbidden=[*_AUTOGRAD, "course_utils.graph.numerical_grad"],
-    rule="compute the gradient from your own formula: no backward(), torch.autograd or torch.func, and no "
-         "numerical_grad (use it to test your function, not inside it)",
+    rule="compute the gradient from your own formula: no backward(), torch.autograd or torch.func (reverse or "
+         "forward mode), and no numerical_grad (use it to test your function, not inside it)",
     hints=[
         "Differentiate one term (w*x_i - y_i)^2 with respect to w with the chain rule (an outer function u^2 of "
         "an inner function u = w*x_i - y_i), then remember that L averages the terms over i.",
@@ -246,7 +262,8 @@ cube_backward = Exercise(
     check_fn=_check_cube,
     forbidden=_AUTOGRAD,
     rule="write the backward yourself, from the derivative of x^3: a custom Function exists for the cases "
-         "where autograd cannot compute the gradient, so its backward must not call autograd",
+         "where autograd cannot compute the gradient, so its backward must not call autograd (backward(), "
+         "torch.autograd or torch.func, reverse or forward mode)",
     hints=[
         "backward receives grad_output = dL/dy and must return dL/dx; the chain rule links them through the "
         "local derivative dy/dx of the forward.",

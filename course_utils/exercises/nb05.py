@@ -23,10 +23,12 @@ def _momentum_step(param: torch.Tensor, grad: torch.Tensor, buf: torch.Tensor | 
     return param - lr * new_buf, new_buf
 
 
+# lr is never 1 - momentum: a buffer that includes lr would then equal one with dampening (1 - momentum) * grad.
 _MOMENTUM_CASES = [
-    Case((torch.tensor([1.0, -2.0]), torch.tensor([0.5, 0.5]), None, 0.1, 0.9), label="the first step (buf is None)"),
-    Case((torch.tensor([1.0, -2.0]), torch.tensor([0.5, 0.5]), torch.tensor([1.0, -1.0]), 0.1, 0.9),
-         label="a later step (buf = [1, -1])"),
+    Case((torch.tensor([1.0, -2.0]), torch.tensor([0.5, 0.5]), None, 0.2, 0.9),
+         label="the first step (buf is None, lr = 0.2, momentum = 0.9)"),
+    Case((torch.tensor([1.0, -2.0]), torch.tensor([0.5, 0.5]), torch.tensor([1.0, -1.0]), 0.2, 0.9),
+         label="a later step (buf = [1, -1], lr = 0.2, momentum = 0.9)"),
     Case((torch.zeros(3), torch.tensor([1.0, 2.0, 3.0]), torch.tensor([3.0, 2.0, 1.0]), 0.5, 0.0),
          label="momentum = 0 (plain SGD)"),
     Case((torch.tensor([[0.5, -1.0, 2.0], [0.0, 3.0, -0.5]]), torch.tensor([[-0.2, 0.4, 1.0], [2.0, -1.0, 0.3]]),
@@ -36,8 +38,8 @@ _MOMENTUM_CASES = [
          label="the first step on a 2x2 matrix (lr = 0.5, momentum = 0.99)"),
 ]
 
-_MOMENTUM_RULE = ("write the update yourself from the rule in 'The update rules': no torch.optim.SGD and no "
-                  "ScratchSGD")
+_MOMENTUM_RULE = ("write the update yourself from the rule in 'The update rules': no torch.optim.SGD (nor its "
+                  "functional form, torch.optim._functional.sgd) and no ScratchSGD")
 
 
 def _same(a: Any, b: torch.Tensor) -> bool:
@@ -46,6 +48,7 @@ def _same(a: Any, b: torch.Tensor) -> bool:
 
 
 def _diagnose_momentum(got: Any, want: tuple, case: Case) -> str | None:
+    """Name the mistake a wrong result shows, only when exactly one typical mistake gives it here."""
     param, grad, buf, lr, mu = case.args
     if isinstance(got, torch.Tensor):
         return "it returned one tensor, but the task asks for two: (new_param, new_buf)"
@@ -67,10 +70,8 @@ def _diagnose_momentum(got: Any, want: tuple, case: Case) -> str | None:
             (param - lr * (grad + mu * want_buf), "that is Nesterov momentum: the task is PyTorch's default form "
                                                   "(nesterov=False)"),
         ]
-        for value, why in param_mistakes:
-            if _same(new_param, value):
-                return f"the new buffer is right, but {why}"
-        return None
+        why = _only_match(new_param, want_param, param_mistakes)
+        return None if why is None else f"the new buffer is right, but {why}"
     buf_mistakes = [
         (lr * want_buf, "your buffer includes the learning rate: in PyTorch's form the buffer adds up gradients "
                         "only, and lr multiplies it when the parameter moves"),
@@ -81,12 +82,16 @@ def _diagnose_momentum(got: Any, want: tuple, case: Case) -> str | None:
         (grad, "your buffer is just the gradient: after the first step it must also remember the old buffer, "
                "multiplied by momentum"),
         (mu * old, "your buffer forgot to add the new gradient"),
+        (old, "your buffer is the old buffer, unchanged: every step adds the new gradient to it"),
         (old + mu * grad, "the momentum factor multiplies the old buffer, not the new gradient"),
     ]
-    for value, why in buf_mistakes:
-        if _same(new_buf, value):
-            return why
-    return None
+    return _only_match(new_buf, want_buf, buf_mistakes)
+
+
+def _only_match(got: Any, want: torch.Tensor, mistakes: list[tuple[torch.Tensor, str]]) -> str | None:
+    """What the one mistake that gives `got` is; None when none, or several, give it (then it stays unexplained)."""
+    matches = [why for value, why in mistakes if not _same(value, want) and _same(got, value)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _shares_memory(a: Any, b: Any) -> bool:
@@ -129,7 +134,8 @@ momentum_step = Exercise(
     reference=_momentum_step,
     cases=_MOMENTUM_CASES,
     check_fn=_check_momentum,
-    forbidden=["torch.optim.SGD", "torch.optim.sgd.SGD", "torch.optim.sgd.sgd", "course_utils.optimizers.ScratchSGD"],
+    forbidden=["torch.optim.SGD", "torch.optim.sgd.SGD", "torch.optim._functional.sgd", "torch.optim.sgd.sgd",
+               "course_utils.optimizers.ScratchSGD"],
     rule=_MOMENTUM_RULE,
     hints=[
         "PyTorch's momentum keeps a buffer, a decaying sum of past gradients. Each step first updates the buffer "
@@ -224,10 +230,18 @@ def _call(closure: Callable[[], Any], run: Any) -> Any:
         raise
 
 
+# What LBFGS does with the value the closure returns (torch 2.13, LBFGS.step): it converts it with float(), stops
+# when it changes by less than tolerance_change between iterations, and returns the first one from step(); only
+# with line_search_fn="strong_wolfe" does it also decide how far to go (comparing values with the gradients).
+_VALUE_USE = ("LBFGS converts it with float(), and one of its stopping tests compares it from one iteration to the "
+              "next (it stops when the value changes by less than tolerance_change); with "
+              "line_search_fn=\"strong_wolfe\" the values also decide how far LBFGS goes")
+
+
 def _value_problem(value: Any, want: float, n: int) -> str | None:
     """What is wrong with the value a closure returned (want: the loss), or None."""
     if value is None:
-        return "your closure returned None: return the loss (LBFGS reads its value to decide how far to go)"
+        return f"your closure returned None: return the loss ({_VALUE_USE})"
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
             return (f"your closure returned a tensor of shape {tuple(value.shape)}: return the loss, one number "
@@ -239,18 +253,28 @@ def _value_problem(value: Any, want: float, n: int) -> str | None:
         return None
     if math.isclose(value, n * want, rel_tol=1e-4):
         return ("your closure returns the SUM of the examples' losses: use the loss_fn you are given (it takes "
-                "the mean), so that the value matches the gradients LBFGS reads")
+                f"the mean). The value matters: {_VALUE_USE}")
     factor = round(value / want, 1) if want else 0.0
     if factor not in (0.0, 1.0) and math.isclose(value / want, factor, rel_tol=1e-4):
-        return (f"your closure returns {factor:g} times the loss: return the loss itself, "
-                "unscaled (LBFGS compares the values it gets with the gradients it reads)")
+        return (f"your closure returns {factor:g} times the loss: return the loss itself, unscaled. The value "
+                f"matters: {_VALUE_USE}")
     return "the value your closure returns is not the loss of model(inputs) against targets"
 
 
-def _grad_problem(grads: list[Any], want: list[torch.Tensor], old: list[torch.Tensor], n: int) -> str | None:
-    """What is wrong with the .grad a closure left (want: the loss's gradients; old: what .grad held before)."""
+def _grad_problem(grads: list[Any], want: list[torch.Tensor], old: list[torch.Tensor], n: int,
+                  backpropagated: bool) -> str | None:
+    """What is wrong with the .grad a closure left, or None.
+
+    want: the loss's gradients; old: what .grad held before the call; backpropagated: whether a nonzero gradient
+    reached the parameters during the call (a backward pass through them ran)
+    """
+    cleared = ("you cleared the gradients after backpropagating: clear them BEFORE the backward pass (Step 1 "
+               "comes first), so that the closure leaves this loss's gradients in .grad for LBFGS to read")
     if any(g is None for g in grads):
-        return "after your closure the parameters have no gradient: backpropagate the loss inside it (Step 4)"
+        if backpropagated:
+            return f"after your closure the parameters have no gradient (.grad is None): {cleared}"
+        return ("after your closure the parameters have no gradient: no backward pass reached them. Backpropagate "
+                "the loss computed from model(inputs) inside the closure (Step 4)")
     flat = torch.cat([g.detach().flatten() for g in grads]).double()
     ref = torch.cat([g.flatten() for g in want]).double()
     if torch.allclose(flat, ref, atol=1e-6, rtol=1e-4):
@@ -259,9 +283,8 @@ def _grad_problem(grads: list[Any], want: list[torch.Tensor], old: list[torch.Te
     if before.abs().max() > 0 and torch.allclose(flat, ref + before, atol=1e-6, rtol=1e-4):
         return ("the gradients your closure leaves include the ones that were already in .grad: clear the "
                 "gradients at the start of the closure (Step 1), or every call adds onto the last")
-    if not flat.abs().max() > 0:
-        return ("the gradients your closure leaves are all zero: clear the gradients BEFORE backpropagating, "
-                "not after")
+    if not flat.abs().max() > 0 and backpropagated:
+        return f"the gradients your closure leaves are all zero: {cleared}"
     ratio = (flat @ ref) / (ref @ ref)
     if torch.allclose(flat, ratio * ref, atol=1e-6, rtol=1e-4):
         if math.isclose(float(ratio), n, rel_tol=1e-4):
@@ -270,6 +293,21 @@ def _grad_problem(grads: list[Any], want: list[torch.Tensor], old: list[torch.Te
         return (f"the gradients your closure leaves are {float(ratio):.3g} times those of the loss: backpropagate "
                 "the loss itself, the same one the closure returns")
     return "the gradients your closure leaves are not the gradients of the loss"
+
+
+class _BackwardWatch:
+    """Records whether a nonzero gradient reaches the parameters (a tensor hook on each), until removed."""
+
+    def __init__(self, parameters: list[torch.Tensor]) -> None:
+        self.reached = False
+        self._handles = [p.register_hook(self._seen) for p in parameters]
+
+    def _seen(self, grad: torch.Tensor) -> None:
+        self.reached = self.reached or bool(grad.detach().abs().sum() > 0)
+
+    def remove(self) -> None:
+        for handle in self._handles:
+            handle.remove()
 
 
 def _check_closure_maker(make_closure: Any, run: Any) -> list[tuple[str, str | None]]:
@@ -293,13 +331,17 @@ def _check_closure_maker(make_closure: Any, run: Any) -> list[tuple[str, str | N
                 old = [torch.zeros_like(p) if p.grad is None else p.grad.detach().clone() for p in model.parameters()]
                 want_loss, want_grads = _loss_and_grads(model, loss_fn, inputs, targets)
                 params = [p.detach().clone() for p in model.parameters()]
-                value = _call(closure, run)
+                watch = _BackwardWatch(list(model.parameters()))
+                try:
+                    value = _call(closure, run)
+                finally:
+                    watch.remove()
                 if any(not torch.equal(p.detach(), q) for p, q in zip(model.parameters(), params)):
                     raise StudentError("your closure changed the parameters: it must only evaluate the loss and "
                                        "its gradients; LBFGS moves the parameters itself, inside step()")
                 grads = [p.grad for p in model.parameters()]
                 problem = (_value_problem(value, want_loss, len(targets))
-                           or _grad_problem(grads, want_grads, old, len(targets)))
+                           or _grad_problem(grads, want_grads, old, len(targets), watch.reached))
                 if problem is not None:
                     results.append((label, problem))
                     return
