@@ -1,22 +1,27 @@
 """Notebook 07's exercises give a teacher's verdict: wrong answers fail with a message that says why, correct
 alternatives pass, the stub is "not attempted", hints escalate and never give the solution away.
 
-one_hot_lookup forbids the indexing helpers (the task is a lookup *without* indexing) but keeps F.one_hot
-allowed; my_features takes lists of strings, so its in-place answer changes a list.
+one_hot_lookup forbids the lookup helpers by name and watches torch's aten operations: any lookup of the TABLE
+(indexing, slicing, splitting, reading it out into Python, under any spelling) is rejected, a matrix product with
+the table is required, and indexing the integer ids (or a one-hot matrix built from them) stays allowed.
+my_features forbids course_utils.features' token_features / sentence_features; it takes lists of strings, so its
+in-place answer changes a list.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+import course_utils.features
 from course_utils.checks import Exercise
 from course_utils.exercises import nb07
-from course_utils.features import token_features
+from course_utils.features import sentence_features, token_features
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_embeddings.ipynb"
 
@@ -33,6 +38,12 @@ def notebook_function(cell_id: str, name: str):
 
 LOOKUP, FEATURES = nb07.one_hot_lookup, nb07.my_features
 FORBIDDEN = "is not allowed in this exercise: the task is a lookup WITHOUT indexing"
+FEATURES_FORBIDDEN = "is not allowed in this exercise: the task is to build the feature strings yourself"
+BY_INDEX = "picks rows out of the table by their index"
+SLICING = "cuts rows out of the table, or out of something computed from it, by slicing"
+SPLITTING = "splits the table into rows"
+READ_OUT = "reads the table's numbers out into Python"
+NO_PRODUCT = "no matrix product with the table ran"
 
 
 # --- one_hot_lookup -----------------------------------------------------------------------------------
@@ -57,6 +68,54 @@ def integer_one_hot(ids, weight):
     return F.one_hot(ids, num_classes=weight.shape[0]) @ weight
 
 
+def empty_rows(weight):
+    return torch.zeros(0, weight.shape[1], dtype=weight.dtype)
+
+
+def via_tolist(ids, weight):
+    rows = weight.tolist()
+    return torch.tensor([rows[i] for i in ids.tolist()], dtype=weight.dtype).reshape(-1, weight.shape[1])
+
+
+def via_split(ids, weight):
+    rows = weight.split(1)
+    return torch.cat([rows[i] for i in ids.tolist()] or [empty_rows(weight)])
+
+
+def via_chunk(ids, weight):
+    rows = torch.chunk(weight, len(weight))
+    return torch.cat([rows[i] for i in ids.tolist()] or [empty_rows(weight)])
+
+
+def via_masked_select(ids, weight):
+    rows = [torch.masked_select(weight, (torch.arange(len(weight)) == i).unsqueeze(1)) for i in ids]
+    return torch.stack(rows) if rows else empty_rows(weight)
+
+
+def via_list(ids, weight):
+    rows = list(weight)
+    return torch.stack([rows[k] for k in ids.tolist()]) if len(ids) else empty_rows(weight)
+
+
+def via_numpy(ids, weight):
+    return torch.from_numpy(np.asarray(weight)[ids.numpy()])
+
+
+def via_items(ids, weight):
+    return torch.tensor([[weight[i, j].item() for j in range(weight.shape[1])] for i in ids.tolist()],
+                        dtype=weight.dtype).reshape(-1, weight.shape[1])
+
+
+def elementwise_product(ids, weight):
+    one_hot = F.one_hot(ids, weight.shape[0]).to(weight.dtype)
+    return (one_hot.unsqueeze(2) * weight.unsqueeze(0)).sum(dim=1)
+
+
+def batched_product_then_indexed(ids, weight):
+    one_hot = F.one_hot(ids, weight.shape[0]).to(weight.dtype)
+    return (one_hot.unsqueeze(0) @ weight.unsqueeze(0))[0]
+
+
 def summed_rows(ids, weight):
     return (F.one_hot(ids, num_classes=weight.shape[0]).to(weight.dtype) @ weight).sum(dim=0)
 
@@ -73,7 +132,9 @@ LOOKUP_WRONG = [
                  ("shape (5, 1), but shape (1, 5)",), id="lookup-transposed"),
     pytest.param(scales_the_table_in_place, ("changed its input `weight` in place",), id="lookup-in-place"),
     # the indexing helpers the task forbids (issue 10)
-    pytest.param(lambda ids, weight: weight[ids], ("`torch.Tensor.__getitem__` " + FORBIDDEN,), id="lookup-indexing"),
+    pytest.param(lambda ids, weight: weight[ids], (BY_INDEX, "`aten.index`"), id="lookup-indexing"),
+    pytest.param(lambda ids, weight: weight.data[ids], (BY_INDEX,), id="lookup-indexing-.data"),
+    pytest.param(lambda ids, weight: weight.T[:, ids].T, (BY_INDEX,), id="lookup-indexing-the-transpose"),
     pytest.param(lambda ids, weight: F.embedding(ids, weight), ("`torch.nn.functional.embedding` " + FORBIDDEN,),
                  id="lookup-F.embedding"),
     pytest.param(lambda ids, weight: nn.Embedding.from_pretrained(weight)(ids),
@@ -86,10 +147,24 @@ LOOKUP_WRONG = [
                  ("`torch.gather` " + FORBIDDEN,), id="lookup-gather"),
     pytest.param(lambda ids, weight: torch.take(weight, ids.unsqueeze(1) * weight.shape[1] + torch.arange(weight.shape[1])),
                  ("`torch.take` " + FORBIDDEN,), id="lookup-take"),
-    pytest.param(lambda ids, weight: torch.eye(weight.shape[0], dtype=weight.dtype)[ids] @ weight,
-                 ("`torch.Tensor.__getitem__` " + FORBIDDEN,), id="lookup-eye-indexed"),
-    pytest.param(lambda ids, weight: torch.stack([weight.select(0, i) for i in ids.tolist()]).reshape(-1, weight.shape[1]),
-                 ("`torch.Tensor.select` " + FORBIDDEN,), id="lookup-select"),
+    pytest.param(lambda ids, weight: torch.stack([weight.select(0, i) for i in ids.tolist()] or [empty_rows(weight)]),
+                 (SLICING, "`aten.select`"), id="lookup-select"),
+    pytest.param(lambda ids, weight: torch.cat([weight.narrow(0, i, 1) for i in ids.tolist()] or [empty_rows(weight)]),
+                 (SLICING, "`aten.slice`"), id="lookup-narrow"),
+    # the six that passed the name-based guard (review of issue 10): every alias ends up as an aten operation
+    pytest.param(via_tolist, ("0 of 6 passed", READ_OUT, "`tolist`"), id="lookup-tolist"),
+    pytest.param(via_split, (SPLITTING, "`aten.split`"), id="lookup-split"),
+    pytest.param(via_chunk, (SPLITTING, "`aten.split`"), id="lookup-torch.chunk"),
+    pytest.param(via_masked_select, ("`torch.masked_select` " + FORBIDDEN,), id="lookup-masked_select"),
+    pytest.param(lambda ids, weight: torch.ops.aten.index_select(weight, 0, ids), (BY_INDEX, "`aten.index_select`"),
+                 id="lookup-aten.index_select"),
+    pytest.param(lambda ids, weight: torch.ops.aten.embedding(weight, ids), ("embedding lookup", "`aten.embedding`"),
+                 id="lookup-aten.embedding"),
+    pytest.param(via_list, (SPLITTING, "`aten.unbind`"), id="lookup-list-of-the-table"),
+    pytest.param(via_numpy, (READ_OUT, "__array__"), id="lookup-numpy"),
+    pytest.param(via_items, (SLICING,), id="lookup-item-by-item"),
+    pytest.param(elementwise_product, ("1 of 6 passed", NO_PRODUCT, "elementwise"), id="lookup-elementwise-product"),
+    pytest.param(batched_product_then_indexed, (SLICING, "`aten.select`"), id="lookup-product-then-indexed"),
 ]
 
 
@@ -123,7 +198,8 @@ def current_word(tokens, tags, i):
 
 
 def no_conjunction(tokens, tags, i):
-    return token_features(tokens, tags, i, conjunctions=False)
+    pw, pt = previous(tokens, tags, i)
+    return [f"w={tokens[i]}", f"pw={pw}", f"pt={pt}"]
 
 
 def underscore_conjunction(tokens, tags, i):
@@ -161,6 +237,15 @@ FEATURES_WRONG = [
     pytest.param(found_by_index, ("5 of 6 passed", "the second 'the'"), id="features-index-of-first-occurrence"),
     pytest.param(lambda tokens, tags, i: " ".join(["w=" + tokens[i]]), ("a list of four strings",), id="features-str"),
     pytest.param(pads_the_sentence, ("changed its input `tokens` in place",), id="features-in-place"),
+    # the library's own feature functions (review of issue 10)
+    pytest.param(lambda tokens, tags, i: token_features(tokens, tags, i)[:4],
+                 ("`course_utils.features.token_features` " + FEATURES_FORBIDDEN,),
+                 id="features-token_features-sliced"),
+    pytest.param(lambda tokens, tags, i: course_utils.features.token_features(tokens, tags, i, conjunctions=False)
+                 + [f"w={tokens[i]}&pt=?"], ("`course_utils.features.token_features` " + FEATURES_FORBIDDEN,),
+                 id="features-token_features-via-module"),
+    pytest.param(lambda tokens, tags, i: sentence_features(tokens, tags)[i][:4],
+                 ("`course_utils.features.sentence_features` " + FEATURES_FORBIDDEN,), id="features-sentence_features"),
 ]
 
 WRONG = [pytest.param(LOOKUP, *p.values, id=p.id) for p in LOOKUP_WRONG] + [
@@ -179,7 +264,9 @@ def test_wrong_answers_are_rejected_with_a_reason(exercise: Exercise, answer, fr
 
 
 def test_the_forbidden_functions_are_back_after_the_check():
-    LOOKUP.check(lambda ids, weight: weight[ids])
+    FEATURES.check(lambda tokens, tags, i: token_features(tokens, tags, i)[:4])
+    assert token_features(["the", "dog"], ["DET", "NOUN"], 1)[:3] == ["w=dog", "pw=the", "pt=DET"]
+    LOOKUP.check(lambda ids, weight: F.embedding(ids, weight))
     weight = torch.arange(6.0).reshape(3, 2)
     assert torch.equal(weight[torch.tensor([2])], torch.tensor([[4.0, 5.0]]))
     assert torch.equal(F.embedding(torch.tensor([1]), weight), torch.tensor([[2.0, 3.0]]))
@@ -202,6 +289,18 @@ def lookup_einsum(ids, weight):
     return torch.einsum("nv,vd->nd", F.one_hot(ids, len(weight)).type_as(weight), weight)
 
 
+def lookup_row_by_row(ids, weight):
+    rows = [F.one_hot(i, weight.shape[0]).to(weight.dtype) @ weight for i in ids]  # iterating ids is fine
+    return torch.stack(rows) if rows else torch.zeros(0, weight.shape[1], dtype=weight.dtype)
+
+
+def lookup_one_hot_by_hand(ids, weight):
+    one_hot = torch.zeros(len(ids), weight.shape[0], dtype=weight.dtype)
+    for n, i in enumerate(ids.tolist()):
+        one_hot[n, i] = 1.0  # writing into the one-hot matrix is not a lookup of the table
+    return one_hot @ weight
+
+
 def features_concatenated(tokens, tags, i):
     word = "w=" + tokens[i]
     if i == 0:
@@ -218,6 +317,18 @@ ALTERNATIVES = [
     pytest.param(LOOKUP, lookup_einsum, id="lookup-einsum"),
     pytest.param(LOOKUP, lambda ids, weight: torch.matmul(F.one_hot(ids, weight.shape[0]).to(weight), weight),
                  id="lookup-matmul"),
+    pytest.param(LOOKUP, lambda ids, weight: F.linear(F.one_hot(ids, len(weight)).to(weight), weight.T),
+                 id="lookup-F.linear"),
+    pytest.param(LOOKUP, lambda ids, weight: (ids[:, None] == torch.arange(len(weight))).to(weight) @ weight,
+                 id="lookup-slicing-ids"),
+    pytest.param(LOOKUP, lambda ids, weight: torch.eye(weight.shape[0], dtype=weight.dtype)[ids] @ weight,
+                 id="lookup-rows-of-the-identity"),
+    pytest.param(LOOKUP, lambda ids, weight: torch.tensordot(F.one_hot(ids, len(weight)).to(weight), weight, dims=1),
+                 id="lookup-tensordot"),
+    pytest.param(LOOKUP, lambda ids, weight: (weight.T @ F.one_hot(ids, len(weight)).to(weight).T).T,
+                 id="lookup-transposed-product"),
+    pytest.param(LOOKUP, lookup_row_by_row, id="lookup-row-by-row"),
+    pytest.param(LOOKUP, lookup_one_hot_by_hand, id="lookup-one-hot-by-hand"),
     pytest.param(FEATURES, notebook_function("ac5c814e", "features_solution"), id="features-notebook-solution"),
     pytest.param(FEATURES, nb07._features_with_conjunction, id="features-reference"),
     pytest.param(FEATURES, features_concatenated, id="features-concatenated"),
@@ -283,3 +394,17 @@ def test_messages_never_show_the_reference_values():
         for case in nb07.FEATURE_CASES:
             for feature in nb07._features_with_conjunction(*case.args):
                 assert feature not in message, feature
+
+
+def test_the_exercise_cells_run_after_a_restart_with_only_the_setup_cell():
+    """A student restarts the kernel, runs the set-up cell, then only the exercise cells (review of issue 10)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "setup_notebook()" in c.source)
+    start = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "## Exercises" in c.source)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    with client.setup_kernel():
+        for index in [setup] + [i for i in range(start, len(nb.cells)) if nb.cells[i].cell_type == "code"]:
+            client.execute_cell(nb.cells[index], index)  # raises CellExecutionError (e.g. a NameError) on failure

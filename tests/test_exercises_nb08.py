@@ -28,7 +28,7 @@ def notebook_function(cell_id: str, name: str):
     cells = json.loads(NOTEBOOK.read_text())["cells"]
     source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
     source = "\n".join(line for line in source.splitlines() if ".check(" not in line and not line.startswith("print("))
-    namespace = {"torch": torch, "nb08": nb08}
+    namespace = {"torch": torch, "nb08": nb08, "load_langid": load_langid, "Vocabulary": Vocabulary}
     exec(compile(source, str(NOTEBOOK), "exec"), namespace)
     return namespace[name]
 
@@ -92,6 +92,9 @@ BOW_WRONG = [
     pytest.param(no_unk_slot, ("shape (23,), but shape (24,)",), id="bow-no-unk-slot"),
     pytest.param(bow_loop(add=False), ("values are off",), id="bow-presence"),
     pytest.param(bow_loop(dtype=torch.long), ("dtype torch.int64, but a floating-point tensor",), id="bow-int-dtype"),
+    # the task says float32 (torch's default), which the check requires (review of issue 10)
+    pytest.param(bow_loop(dtype=torch.float64), ("dtype torch.float64, but dtype torch.float32 was expected",),
+                 id="bow-float64"),
     pytest.param(bow_loop(length=lambda vocab: len(vocab) + 1), ("shape (25,), but shape (24,)",), id="bow-too-long"),
     pytest.param(bow_loop(skip_unknown=True), ("values are off",), id="bow-skips-unknown-words"),
     pytest.param(bow_loop(str.lower), ("values are off",), id="bow-lowercased"),
@@ -380,6 +383,12 @@ def test_bow_messages_never_show_the_reference_counts():
     assert "3.0" not in message and "tensor(" not in message
 
 
+def test_the_task_asks_for_the_dtype_the_check_requires():
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    task = "".join(next(c for c in cells if "**Exercise 1.**" in "".join(c["source"]))["source"])
+    assert "`float32` tensor" in task
+
+
 def test_tiny_vocabulary_is_the_tutorials_training_vocabulary():
     assert len(nb08._TINY) == 1 + 23 and "creo" in nb08._TINY and "Yo" not in nb08._TINY
     assert isinstance(nb08._TINY, Vocabulary)
@@ -389,3 +398,17 @@ def test_tiny_vocabulary_is_the_tutorials_training_vocabulary():
 def test_the_dev_case_uses_the_training_vocabulary():
     train, _ = load_langid("train")
     assert len(nb08._TRAIN_VOCAB) == len(Vocabulary.build(train))
+
+
+def test_the_exercise_cells_run_after_a_restart_with_only_the_setup_cell():
+    """A student restarts the kernel, runs the set-up cell, then only the exercise cells (review of issue 10)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "setup_notebook()" in c.source)
+    start = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "## Exercises" in c.source)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    with client.setup_kernel():
+        for index in [setup] + [i for i in range(start, len(nb.cells)) if nb.cells[i].cell_type == "code"]:
+            client.execute_cell(nb.cells[index], index)  # raises CellExecutionError (e.g. a NameError) on failure

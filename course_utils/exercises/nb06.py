@@ -9,6 +9,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from course_utils.checks import Exercise, StudentError, assert_shape, compare
 from course_utils.debugging import train_variant
@@ -96,15 +97,64 @@ _BUG_MESSAGES = {
         "these are the losses of a loop whose gradients pile up from step to step: backward() adds to `.grad`, "
         "so every step must start by clearing the old gradients (Step 1 is missing)"
     ),
-    (True, False): (
-        "the model never learns (each minibatch's loss is the same in every epoch): the update runs before "
-        "backward() has computed this step's gradients, so it has nothing to apply. Step 5 must come after Step 4"
-    ),
     (False, False): (
         "two bugs are left: gradients pile up from step to step (Step 1, clearing them, is missing), and each update "
         "runs before backward(), so it applies the gradients of earlier steps (Step 5 must come after Step 4)"
     ),
 }
+
+
+# Losses that never change from epoch to epoch have several causes; _StepSpy tells which one it was.
+_NEVER_LEARNS = "the model never learns (each minibatch's loss is the same in every epoch): "
+_NEVER_LEARNS_WHY = {
+    "no step": "no optimizer step ran, so the parameters never change (Step 5, the update, is missing)",
+    "step first": "the update runs before backward() has computed this step's gradients, so it has nothing to "
+    "apply. Step 5 must come after Step 4",
+    "cleared": "the gradients are cleared between backward() and the update, so the update finds nothing to apply. "
+    "Clear them before the forward pass (Step 1, at the start of the step), not between Steps 4 and 5",
+    "unknown": "the parameters never change. Compare the order of your steps with the five numbered steps",
+}
+
+
+class _StepSpy:
+    """Watch a training run: at each optimizer step, had backward() run since the last forward pass, and did the
+    parameters hold a gradient? (Which is what tells the "never learns" bugs apart.)"""
+
+    def __init__(self, model: nn.Module) -> None:
+        self.model = model
+        self.backward_since_forward = False
+        self.steps: list[tuple[bool, bool]] = []  # (backward since the forward pass, a non-zero gradient present)
+
+    def __enter__(self) -> _StepSpy:
+        self.handles = [p.register_hook(self._on_grad) for p in self.model.parameters()]
+        self.handles.append(self.model.register_forward_pre_hook(self._on_forward))
+        self.handles.append(register_optimizer_step_pre_hook(self._on_step))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for handle in self.handles:
+            handle.remove()
+
+    def _on_forward(self, module, inputs) -> None:
+        self.backward_since_forward = False
+
+    def _on_grad(self, grad: torch.Tensor) -> None:
+        self.backward_since_forward = True
+
+    def _on_step(self, optimizer, args, kwargs) -> None:
+        with torch.no_grad():
+            params = [p for group in optimizer.param_groups for p in group["params"]]
+            has_grad = any(p.grad is not None and bool(p.grad.any()) for p in params)
+        self.steps.append((self.backward_since_forward, has_grad))
+
+    def never_learns_why(self) -> str:
+        if not self.steps:
+            return _NEVER_LEARNS_WHY["no step"]
+        if any(backward and not has_grad for backward, has_grad in self.steps):
+            return _NEVER_LEARNS_WHY["cleared"]
+        if not any(backward for backward, _ in self.steps):
+            return _NEVER_LEARNS_WHY["step first"]
+        return _NEVER_LEARNS_WHY["unknown"]
 
 
 def _close(got: Sequence[float], want: Sequence[float]) -> bool:
@@ -121,7 +171,9 @@ def _same_batches(a, b) -> bool:
 def _check_train_case(train, run, epochs: int, lr: float, seed: int, n_batches: int) -> str | None:
     batches = training_batches(seed, n_batches)
     want = _loop(fresh_model(seed), training_batches(seed, n_batches), epochs, lr)
-    got = run(train, fresh_model(seed), batches, epochs=epochs, lr=lr, who="your train")
+    model = fresh_model(seed)
+    with _StepSpy(model) as spy:
+        got = run(train, model, batches, epochs=epochs, lr=lr, who="your train")
     steps = epochs * n_batches
     if not _same_batches(batches, training_batches(seed, n_batches)):
         return ("your train changed the minibatches in place: the caller's data must stay as it was "
@@ -148,6 +200,9 @@ def _check_train_case(train, run, epochs: int, lr: float, seed: int, n_batches: 
                 "first minibatch: check Steps 2 and 3, the forward pass and the loss")
     if _close(got, want):
         return None
+    never_learns = _loop(fresh_model(seed), training_batches(seed, n_batches), epochs, lr, backward_first=False)
+    if _close(got, never_learns):
+        return _NEVER_LEARNS + spy.never_learns_why()
     for (zero_grad, backward_first), message in _BUG_MESSAGES.items():
         variant = _loop(fresh_model(seed), training_batches(seed, n_batches), epochs, lr, zero_grad=zero_grad, backward_first=backward_first)
         if _close(got, variant):
@@ -180,8 +235,12 @@ fix_training_loop = Exercise(
     stub=buggy_train,
     modifies_inputs=True,  # training *is* changing the model in place; the minibatches are compared by the check
     hints=[
-        "compare the loop with the five numbered steps of the corrected loop near the top of this notebook: one "
-        "step is missing, two are in the wrong order, and the list should hold plain numbers.",
+        "compare your loop with the five numbered steps of the corrected loop near the top of this notebook (clear "
+        "the gradients, forward pass, loss, backward(), update), in that order, and use the `epochs` and `lr` the "
+        "caller passes. The loop you were given missed one of these steps, had two in the wrong order, and kept "
+        "tensors in its list where plain numbers belong.",
+        "ask, for one step of your loop: what does `.grad` hold at the moment the update runs (what has added to it "
+        "since the last update, what has cleared it)? And what does each entry of your list keep alive?",
         "backward() adds to `.grad` rather than overwriting it, and the optimizer's update uses whatever `.grad` "
         "holds at that moment: so the old gradients must be cleared at the start of every step, and this step's "
         "gradients must exist before the update. A tensor kept in a list keeps its computation graph alive: keep "
@@ -205,7 +264,17 @@ def _randn(shape: tuple[int, ...], seed: int, scale: float = 1.0) -> torch.Tenso
 
 
 def _fmt(shape: tuple[int, ...]) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
+    return "[" + ", ".join(str(s) for s in shape) + "]" + (" (0-d, a single number)" if not shape else "")
+
+
+def _kind(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "0-d tensors (single numbers, not vectors)"
+    if len(shape) == 2 and shape[1] == 1:
+        return "columns"
+    if len(shape) == 2 and shape[0] == 1:
+        return "rows"
+    return f"{len(shape)}-d tensors"
 
 
 # Shapes that are fine: (predictions, targets, seed, scale)
@@ -221,6 +290,9 @@ MSE_BAD = (
     ((1,), (6,)),
     ((), (6,)),
     ((6,), ()),
+    ((), ()),
+    ((), (1,)),
+    ((1,), ()),
     ((6, 1), (6, 1)),
     ((6,), (5,)),
 )
@@ -286,7 +358,8 @@ def _check_mse(mse, run):
         else:
             both = _broadcast(p_shape, t_shape)
             if p_shape == t_shape:
-                why = "both are columns, but targets must be a vector ([N]) and predictions a vector of the same length"
+                why = (f"both are {_kind(p_shape)}, but targets must be a vector ([N]) and predictions a vector of the "
+                       "same length")
             elif both is not None:
                 why = f"the shapes broadcast silently to {_fmt(both)}, which is exactly the bug this exercise is about"
             else:
@@ -303,6 +376,9 @@ checked_mse = Exercise(
         "broadcasting lets tensors of different shapes combine without an error: a [6] and a [6, 1] give a [6, 6] "
         "difference. Check the shapes of BOTH arguments before you compute anything, and turn a bad shape into a "
         "ValueError.",
+        "decide which shapes are fine before you write any check: targets a vector of any length, predictions a "
+        "vector of that same length. Everything else (a column, a row, a 0-d single number, another length) must "
+        "raise, whichever argument it is. The course has a helper that raises the right error for you.",
         "check `targets` first: it must have exactly one dimension, of any length. Then `predictions` must have "
         "one dimension of that same length. assert_shape raises the ValueError for you (None in the expected shape "
         "means 'any size'); a bare `assert` raises AssertionError instead, and `python -O` removes it.",
@@ -322,22 +398,40 @@ def mystery_history() -> History:
     return train_variant(_MYSTERY_BUG, lr=0.1, steps=40)
 
 
-def _which_option(answer: str) -> set[str]:
-    """The options a free-text answer names: reasonable spellings of each count."""
-    text = re.sub(r"[_\-().'\"`!?,;:]+", " ", answer.lower())
-    text = " ".join(text.split())
-    found = set()
-    if re.search(r"\bzero ?grad", text) or ("accumulat" in text and "grad" in text) or "pile" in text:
-        found.add("no zero_grad")
-    if "saturat" in text or "sigmoid" in text or "vanish" in text:
-        found.add("saturated sigmoid")
-    if re.search(r"\b(lr|learning rate|step size)\b", text) and re.search(r"\b(high|large|big|much)\b", text):
-        found.add("lr too high")
-    elif re.search(r"\btoo (high|large|big)\b", text) or re.search(r"\b(diverg|explod)", text):
-        found.add("lr too high")
-    if text in ("none", "no bug", "no bugs", "nothing", "healthy", "correct", "no problem", "fine", "ok"):
-        found.add("none")
-    return found
+def show_mystery() -> None:
+    """Plot the mystery run as the notebook plots its runs: the loss (log scale) and the gradient norms."""
+    import matplotlib.pyplot as plt
+
+    from course_utils.plotting import plot_grad_norms, plot_losses
+
+    fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(10, 3.4), layout="constrained")
+    history = mystery_history()
+    plot_losses(history, ax=loss_ax)
+    loss_ax.set_yscale("log")
+    plot_grad_norms(history, ax=grad_ax)
+    fig.suptitle("mystery run")
+    plt.show()
+
+
+def _normalise(answer: str) -> str:
+    """Lower case, without spaces, punctuation, underscores or "()": "No zero_grad()" -> "nozerograd"."""
+    return re.sub(r"[^a-z]", "", answer.lower())
+
+
+# The spellings accepted for each option, normalised. Only the options themselves: a free-text answer such as
+# "zero_grad is fine" or "it is not zero_grad" names no option, whatever words it contains.
+_SPELLINGS = {
+    "none": ("none",),
+    "no zero_grad": ("nozerograd",),
+    "saturated sigmoid": ("saturatedsigmoid",),
+    "lr too high": ("lrtoohigh", "learningratetoohigh"),
+}
+
+
+def _which_option(answer: str) -> str | None:
+    """The option the answer spells (case, spaces, punctuation and "()" do not matter), or None."""
+    text = _normalise(answer)
+    return next((option for option, spellings in _SPELLINGS.items() if text in spellings), None)
 
 
 _WRONG_OPTION = {
@@ -354,12 +448,9 @@ def _check_diagnosis(answer, run):
     options = ", ".join(f'"{o}"' for o in OPTIONS)
     if not isinstance(answer, str):
         return f"expected a string (one of {options}), got {type(answer).__name__!r}"
-    named = _which_option(answer)
-    if not named:
-        return f"{answer.strip()[:40]!r} is not one of the options: answer with one of {options}"
-    if len(named) > 1:
-        return "that names more than one bug: this run has one; pick the one its plots show"
-    (option,) = named
+    option = _which_option(answer)
+    if option is None:
+        return f"{answer.strip()[:40]!r} is not one of the options: answer with exactly one of {options}"
     if option == _MYSTERY_BUG:
         return None
     return f"not this one: {_WRONG_OPTION[option]}"
@@ -371,6 +462,8 @@ diagnose = Exercise(
     hints=[
         "read both plots: does the loss fall steadily, climb exponentially, stay flat, or bounce up and down? Do "
         "the gradient norms shrink, explode, or sit orders of magnitude apart?",
+        "put this run's two plots next to the runs the notebook showed above, one per bug, and describe each plot in "
+        "words before you compare: which run's pair of plots tells the same story?",
         "here the loss bounces and the gradient norms never shrink, although the learning rate is moderate. Which "
         "bug makes each update bigger than the current gradient alone would?",
     ],
@@ -384,5 +477,5 @@ SOLUTION_KEYS = {
 
 __all__ = [
     "BUGGY_TRAIN_SOURCE", "buggy_train", "checked_mse", "diagnose", "fix_training_loop", "fresh_model",
-    "mystery_history", "training_batches",
+    "mystery_history", "show_mystery", "training_batches",
 ]
