@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course_utils.analysis.metrics import accuracy
 from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids, load_langid
-from course_utils.evaluation import accuracy
 from course_utils.models import EmbeddingBagClassifier
 from course_utils.training import fit
 

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from course_utils._validate import type_name
-from course_utils.training import History
+from course_utils.training.loop import History
 
 __all__ = ["plot_confusion_matrix", "plot_grad_norms", "plot_losses"]
 
@@ -70,7 +70,7 @@ def plot_grad_norms(history: History, ax: Axes | None = None, log: bool = True) 
 def plot_confusion_matrix(matrix, labels, ax: Axes | None = None) -> Axes:
     """Heat map of a confusion matrix (row = true class, column = predicted), with counts written in.
 
-    matrix: [C, C] counts from course_utils.evaluation.confusion_matrix
+    matrix: [C, C] counts from course_utils.analysis.metrics.confusion_matrix
     labels: the C class names
     """
     import torch

@@ -5,10 +5,26 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils.checks import Case, Exercise, Feedback, NotAttempted, StudentError, assert_shape, call_student, compare
+from course_utils.analysis.metrics import accuracy
+from course_utils.checks import (
+    Case,
+    Exercise,
+    Feedback,
+    NotAttempted,
+    StudentError,
+    assert_shape,
+    call_student,
+    compare,
+)
 from course_utils.checks.compare import article, ordinal
-from course_utils.checks.guards import fill_uninitialised_memory, forbid, is_empty_function, resolve, same_code, same_value
-from course_utils.evaluation import accuracy
+from course_utils.checks.guards import (
+    fill_uninitialised_memory,
+    forbid,
+    is_empty_function,
+    resolve,
+    same_code,
+    same_value,
+)
 
 
 # --- assert_shape -----------------------------------------------------------------------------------
@@ -156,11 +172,11 @@ def test_forbidden_functions_are_caught_under_any_alias_and_restored_afterwards(
 
 
 def test_forbidden_non_torch_functions_are_patched_in_their_module_and_the_answers_globals():
-    import course_utils.evaluation as evaluation
+    import course_utils.analysis.metrics as evaluation
 
     original = evaluation.accuracy
-    with forbid(["course_utils.evaluation.accuracy"], "write it yourself", answer=test_forbidden_non_torch_functions_are_patched_in_their_module_and_the_answers_globals):
-        with pytest.raises(Exception, match="`course_utils.evaluation.accuracy` is not allowed.*write it yourself"):
+    with forbid(["course_utils.analysis.metrics.accuracy"], "write it yourself", answer=test_forbidden_non_torch_functions_are_patched_in_their_module_and_the_answers_globals):
+        with pytest.raises(Exception, match="`course_utils.analysis.metrics.accuracy` is not allowed.*write it yourself"):
             accuracy(torch.zeros(2, 2), torch.zeros(2, dtype=torch.long))  # the name imported into this module
         with pytest.raises(Exception, match="not allowed"):
             evaluation.accuracy(torch.zeros(2, 2), torch.zeros(2, dtype=torch.long))
@@ -386,7 +402,7 @@ def test_resolve_rejects_bad_names(name, match):
 def test_resolve_finds_functions_and_methods():
     assert resolve("torch.nn.functional.log_softmax") is F.log_softmax
     assert resolve("torch.Tensor.backward") is torch.Tensor.backward
-    assert resolve("course_utils.evaluation.accuracy") is accuracy
+    assert resolve("course_utils.analysis.metrics.accuracy") is accuracy
 
 
 @pytest.mark.parametrize(
@@ -429,20 +445,20 @@ def test_turning_on_requires_grad_of_an_input_counts_as_changing_it():
 
 
 def test_a_forbidden_function_is_caught_through_any_other_module_or_a_local_import():
-    import course_utils.bow_pipeline as pipeline
+    import course_utils.exercises.nb08 as other
 
     def via_other_module(logits, targets):
-        return pipeline.accuracy(logits, targets)  # bow_pipeline imported the same function
+        return other.accuracy(logits, targets)  # nb08 imported the same function
 
     def local_import(logits, targets):
-        from course_utils.evaluation import accuracy as acc
+        from course_utils.analysis.metrics import accuracy as acc
 
         return acc(logits, targets)
 
     for answer in (via_other_module, local_import):
-        with pytest.raises(StudentError, match="`course_utils.evaluation.accuracy` is not allowed.*write it"):
+        with pytest.raises(StudentError, match="`course_utils.analysis.metrics.accuracy` is not allowed.*write it"):
             call_student(answer, torch.zeros(2, 2), torch.zeros(2, dtype=torch.long),
-                         forbidden=["course_utils.evaluation.accuracy"], rule="write it yourself")
+                         forbidden=["course_utils.analysis.metrics.accuracy"], rule="write it yourself")
     assert accuracy(torch.eye(2), torch.tensor([0, 1])) == 1.0  # restored
 
 

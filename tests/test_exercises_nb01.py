@@ -1,5 +1,6 @@
 """Notebook 01's exercises give a teacher's verdict: wrong answers fail with a message that says why, correct
-alternatives pass, the stub is "not attempted", hints escalate and never give the solution away."""
+alternatives pass, the stub is "not attempted". test_exercises_all.py runs the tables WRONG, ALTERNATIVES and
+STUBS below, with the rules every exercise keeps (graded hints, the exercise cells after a restart)."""
 from __future__ import annotations
 
 import json
@@ -106,16 +107,6 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize("exercise, answer, fragments", WRONG)
-def test_wrong_answers_are_rejected_with_a_reason(exercise: Exercise, answer, fragments):
-    exercise.reset()
-    fb = exercise.check(answer)
-    assert fb.attempted and not fb.ok
-    for fragment in (fragments,) if isinstance(fragments, str) else fragments:
-        assert fragment in fb.message()
-    assert "the check raised" not in fb.message()
-
-
 # --- correct alternatives -----------------------------------------------------------------------------
 def affine_loop_safe_for_empty(x, A, b):
     rows = [A @ row + b for row in x]
@@ -124,7 +115,7 @@ def affine_loop_safe_for_empty(x, A, b):
 
 ALTERNATIVES = [
     pytest.param(AFF, nb01._affine, id="aff-reference"),
-    pytest.param(AFF, notebook_function("23ec2fae", "affine"), id="aff-notebook-solution"),
+    pytest.param(AFF, notebook_function("23ec2fae", "affine_solution"), id="aff-notebook-solution"),
     pytest.param(AFF, lambda x, A, b: torch.einsum("ni,mi->nm", x, A) + b, id="aff-einsum"),
     pytest.param(AFF, lambda x, A, b: torch.addmm(b, x, A.T), id="aff-addmm"),
     pytest.param(AFF, lambda x, A, b: torch.matmul(x, A.t()) + b, id="aff-matmul"),
@@ -132,18 +123,12 @@ ALTERNATIVES = [
     pytest.param(AFF, lambda x, A, b: x @ A.mT + b, id="aff-mT"),
     pytest.param(AFF, affine_loop_safe_for_empty, id="aff-loop"),
     pytest.param(COMP, nb01._compose, id="comp-reference"),
-    pytest.param(COMP, notebook_function("16b7a559", "compose"), id="comp-notebook-solution"),
+    pytest.param(COMP, notebook_function("16b7a559", "compose_solution"), id="comp-notebook-solution"),
     pytest.param(COMP, lambda A, b, C, d: [torch.matmul(A, C), torch.addmv(b, A, d)], id="comp-matmul-addmv-list"),
     pytest.param(COMP, lambda A, b, C, d: (torch.einsum("ij,jk->ik", A, C), torch.einsum("ij,j->i", A, d) + b),
                  id="comp-einsum"),
     pytest.param(COMP, lambda A, b, C, d: ((C.T @ A.T).T, b + A @ d), id="comp-via-rows"),
 ]
-
-
-@pytest.mark.parametrize("exercise, answer", ALTERNATIVES)
-def test_correct_alternatives_pass(exercise: Exercise, answer):
-    fb = exercise.check(answer)
-    assert fb.ok, fb.message()
 
 
 def test_the_reference_really_composes():
@@ -163,46 +148,11 @@ def test_the_reference_is_nn_linear():
             assert torch.allclose(layer(x), nb01._affine(x, A, b), atol=1e-6)
 
 
-# --- stub, hints, secrecy -------------------------------------------------------------------------------
+# --- stubs (run, with `...` for every exercise, by test_exercises_all.py) and secrecy -----------------
 STUBS = [
     pytest.param(AFF, notebook_function("c29fe723", "affine"), id="aff-notebook-stub"),
     pytest.param(COMP, notebook_function("7f63946a", "compose"), id="comp-notebook-stub"),
-    pytest.param(AFF, ..., id="aff-ellipsis"),
-    pytest.param(COMP, ..., id="comp-ellipsis"),
 ]
-
-
-@pytest.mark.parametrize("exercise, stub", STUBS)
-def test_the_stub_is_not_attempted_and_gets_no_hint(exercise: Exercise, stub):
-    exercise.reset()
-    fb = exercise.check(stub)
-    assert not fb.attempted and not fb.ok and fb.hint is None
-    assert "not attempted yet" in fb.message() and "Hint" not in fb.message()
-    assert exercise.attempts == 0
-
-
-@pytest.mark.parametrize(
-    "exercise, wrong",
-    [(AFF, lambda x, A, b: x @ A + b), (COMP, lambda A, b, C, d: (A @ C, A @ d))],
-    ids=["aff", "comp"],
-)
-def test_hints_escalate_on_repeated_failure(exercise: Exercise, wrong):
-    assert len(exercise.hints) >= 2
-    exercise.reset()
-    hints = [exercise.check(wrong).hint for _ in range(len(exercise.hints) + 1)]
-    assert hints[:-1] == list(exercise.hints)
-    assert hints[-1] == exercise.hints[-1]
-    assert hints[0] != hints[1]
-
-
-def test_no_hint_contains_the_solution():
-    for attribute, keys in nb01.SOLUTION_KEYS.items():
-        for hint in getattr(nb01, attribute).hints:
-            squashed = hint.replace(" ", "").lower()
-            for key in keys:
-                assert key.replace(" ", "").lower() not in squashed, (attribute, key)
-    exercises = {name for name, value in vars(nb01).items() if isinstance(value, Exercise)}
-    assert exercises == set(nb01.SOLUTION_KEYS)
 
 
 def _shown(value: float) -> list[str]:

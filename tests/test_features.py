@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from course_utils.data import Vocabulary
-from course_utils.features import BOS, combine, sentence_features, token_features
+from course_utils.data.features import BOS, combine, sentence_features, token_features
 
 TOKENS = ["the", "dog", "barks"]
 TAGS = ["DET", "NOUN", "VERB"]

@@ -1,6 +1,7 @@
 """Every public course_utils function (or class) that takes a `seed` leaves torch's global random state as it
 found it, unless its docstring says that it seeds it (setup_notebook). Students seed once at the top of a
 notebook; a helper that reseeds the global generator behind their back changes every later random number."""
+
 import importlib
 import inspect
 import pkgutil
@@ -18,15 +19,16 @@ VOCAB = Vocabulary.build(SENTENCES)
 
 # Arguments for the callables that need more than their defaults (keyed "module.name").
 EXAMPLES = {
-    "activations.layer_grad_norms": lambda f, seed: f("tanh", 3, 4, seed),
-    "bow_pipeline.ShuffledBatches": lambda f, seed: list(f(10, 4, lambda idx: idx, seed)),
-    "bow_pipeline.train_bow_classifier": lambda f, seed: f(SENTENCES, LABELS, vocab=VOCAB, epochs=1, seed=seed),
-    "bow_pipeline.train_embedding_bag_classifier":
-        lambda f, seed: f(SENTENCES, LABELS, vocab=VOCAB, embed_dim=4, epochs=1, seed=seed),
-    "debugging.train_variant": lambda f, seed: f(steps=3, seed=seed),
-    "embeddings.train_cbow": lambda f, seed: f(SENTENCES, VOCAB, dim=4, epochs=1, seed=seed),
-    "synthetic.make_linear_data": lambda f, seed: f(8, torch.tensor([1.0, 2.0]), seed=seed),
-    "synthetic.make_classification_data": lambda f, seed: f(8, torch.tensor([1.0, 2.0]), seed=seed),
+    "analysis.activations.layer_grad_norms": lambda f, seed: f("tanh", 3, 4, seed),
+    "training.classifiers.shuffled_batches": lambda f, seed: list(f(10, 4, lambda idx: idx, seed)),
+    "training.classifiers.train_bow_classifier": lambda f, seed: f(SENTENCES, LABELS, vocab=VOCAB, epochs=1, seed=seed),
+    "training.classifiers.train_embedding_bag_classifier": lambda f, seed: f(
+        SENTENCES, LABELS, vocab=VOCAB, embed_dim=4, epochs=1, seed=seed
+    ),
+    "training.faults.train_variant": lambda f, seed: f(steps=3, seed=seed),
+    "training.cbow.train_cbow": lambda f, seed: f(SENTENCES, VOCAB, dim=4, epochs=1, seed=seed),
+    "data.synthetic.make_linear_data": lambda f, seed: f(8, torch.tensor([1.0, 2.0]), seed=seed),
+    "data.synthetic.make_classification_data": lambda f, seed: f(8, torch.tensor([1.0, 2.0]), seed=seed),
     "widgets.seeds.seeded_normals": lambda f, seed: f(seed, 5),
 }
 SAYS_IT_SEEDS = re.compile(r"^\s*Seeds? (everything|the global)", flags=re.IGNORECASE | re.MULTILINE)
@@ -55,7 +57,11 @@ CALLABLES = seeded_callables()
 
 
 def test_the_seeded_callables_are_found():
-    assert {"runtime.setup_notebook", "bow_pipeline.train_bow_classifier", "embeddings.train_cbow"} <= CALLABLES.keys()
+    assert {
+        "runtime.setup_notebook",
+        "training.classifiers.train_bow_classifier",
+        "training.cbow.train_cbow",
+    } <= CALLABLES.keys()
 
 
 @pytest.mark.parametrize("name", sorted(CALLABLES))

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_utils.synthetic import make_classification_data, make_linear_data
+from course_utils.data.synthetic import make_classification_data, make_linear_data
 
 
 def test_linear_data_shapes_and_noise_free_values():

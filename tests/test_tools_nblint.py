@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools import nblint
-from tools.notebooks import expects_error, load
+from tools.notebooks import expects_error, load, shorten_tracebacks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -24,7 +24,9 @@ def notebook(*cells, kernel="python3", **meta):
 
 
 RESULT = {"output_type": "execute_result", "execution_count": 2, "data": {"text/plain": ["1"]}, "metadata": {}}
-ERROR = {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []}
+ERROR = {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
+         "traceback": ["ZeroDivisionError: division by zero"]}
+FULL_ERROR = {**ERROR, "traceback": ["Traceback", "File /home/me/.venv/lib/x.py, line 3", "ZeroDivisionError"]}
 STDERR = {"output_type": "stream", "name": "stderr", "text": "warn"}
 GOOD = [code("from course_utils import setup_notebook\nsetup_notebook()", 1), code("x = 1\nx", 2, [RESULT])]
 
@@ -47,6 +49,7 @@ def test_clean_notebook_has_no_problems():
         (notebook(GOOD[0], code("x", 2, tags=["raises-exception"])), "stored no error"),
         (notebook(GOOD[0], code("1/0  # NBVAL_RAISES_EXCEPTION", 2, [ERROR])), "JupyterLab's Run All ignores"),
         (notebook(GOOD[0], code("x", 2, [STDERR])), "writes to stderr"),
+        (notebook(GOOD[0], code("1/0", 2, [FULL_ERROR], tags=["raises-exception"])), "stores a full traceback"),
         (notebook(GOOD[0], {"cell_type": "code", "id": "bad", "source": "x", "metadata": {}}),
          "not a valid notebook (nbformat)"),
     ],
@@ -59,6 +62,17 @@ def test_each_problem_is_caught(nb, problem):
 def test_tagged_error_is_allowed():
     cell = code("1/0", 2, [ERROR], tags=["raises-exception"])
     assert nblint.lint_notebook(notebook(GOOD[0], cell)) == []
+
+
+def test_make_refresh_shortens_stored_tracebacks_to_one_line(tmp_path):
+    nb = notebook(GOOD[0], code("1/0", 2, [dict(FULL_ERROR)], tags=["raises-exception"]))
+    assert shorten_tracebacks(nb) == 1 and shorten_tracebacks(nb) == 0
+    assert nb["cells"][1]["outputs"][0]["traceback"] == ["ZeroDivisionError: division by zero"]
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook(GOOD[0], code("1/0", 2, [dict(FULL_ERROR)], tags=["raises-exception"]))))
+    subprocess.run([sys.executable, "-m", "tools.notebooks", "shorten-tracebacks", str(path)], cwd=ROOT, check=True)
+    assert nblint.lint_notebook(load(path)) == []
+    assert "tools.notebooks shorten-tracebacks" in (ROOT / "Makefile").read_text()
 
 
 def test_one_definition_of_a_cell_expected_to_raise():

@@ -157,3 +157,24 @@ def test_fit_trains_a_model_left_in_eval_mode():
     batches = [(torch.randn(4, 2, generator=torch.Generator().manual_seed(0)), torch.tensor([0, 1, 0, 1]))]
     fit(model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, 2, record_grads=False)
     assert model.modes == [True, True] and model.training
+
+
+def test_fit_trains_on_the_course_device_and_moves_model_and_batches(monkeypatch):
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    moved = []
+    original = torch.nn.Module.to
+
+    def spy(self, *args, **kwargs):
+        moved.append(torch._C._nn._parse_to(*args, **kwargs)[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.Module, "to", spy)
+    model = torch.nn.Linear(2, 1)
+    batches = [(torch.randn(4, 2), torch.randn(4, 1))]
+    fit(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, 1)
+    assert moved == [torch.device("cpu")]  # get_device() here: COURSE_DEVICE is unset
+    moved.clear()
+    fit(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, 1, device="cpu")
+    assert moved == [torch.device("cpu")]
+    with pytest.raises(TypeError, match="the targets of a batch must be a torch.Tensor"):
+        fit(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), [(torch.randn(4, 2), [1.0])], 1)

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
+from course_utils.analysis.embeddings import nearest_neighbours
 from course_utils.data import Vocabulary
-from course_utils.embeddings import nearest_neighbours
 from course_utils.widgets.embeddings import NeighboursWidget
 
 

@@ -2,7 +2,7 @@ import math
 
 import torch
 
-from course_utils.surfaces import SURFACES, trajectory
+from course_utils.training.surfaces import SURFACES, trajectory
 from course_utils.widgets.optimizers import STEPS, OptimizerWidget
 
 

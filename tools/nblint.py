@@ -16,7 +16,7 @@ from typing import Any
 
 import nbformat
 
-from tools.notebooks import RAISES_COMMENT, RAISES_TAG, Notebook, expects_error, load, source, tags
+from tools.notebooks import RAISES_COMMENT, RAISES_TAG, Notebook, expects_error, load, short_traceback, source, tags
 
 STRIP_ARGS = ("--keep-output", "--keep-count", "--keep-id")  # the same in the Makefile and the README
 
@@ -30,6 +30,7 @@ RULES = (
     "every code cell with source was executed, and the counts run 1..N",
     f"errors are stored only by cells tagged {RAISES_TAG!r}, and each such cell stores one",
     f"no {RAISES_COMMENT} comment (JupyterLab ignores it: tag the cell {RAISES_TAG!r})",
+    "stored tracebacks are one line, `ErrorType: message` (no machine paths)",
     "no stderr output",
     "nbstripout " + " ".join(STRIP_ARGS) + " would change nothing (no volatile metadata)",
 )
@@ -83,6 +84,8 @@ def lint_notebook(nb: Notebook) -> list[str]:
         for out in outputs:
             if out.get("output_type") == "error" and not expects_error(cell):
                 problems.append(f"{where}: stored an error ({out.get('ename')}) but is not tagged {RAISES_TAG!r}")
+            if out.get("output_type") == "error" and out.get("traceback") != short_traceback(out):
+                problems.append(f"{where}: stores a full traceback (machine paths): make refresh shortens it")
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 problems.append(f"{where}: writes to stderr (a warning?); fix it, stderr is compared")
         if expects_error(cell) and not any(o.get("output_type") == "error" for o in outputs):

@@ -1,4 +1,5 @@
 """Compare a student's result with the reference's, in words that never reveal the reference."""
+
 from __future__ import annotations
 
 import math
@@ -56,7 +57,7 @@ def compare(got: Any, want: Any, *, atol: float = 1e-5, rtol: float = 1e-4, stri
         if len(got) != len(want):
             noun = "value" if len(got) == 1 else "values"
             return f"it returned {len(got)} {noun}, but {len(want)} were expected"
-        for i, (g, w) in enumerate(zip(got, want)):
+        for i, (g, w) in enumerate(zip(got, want, strict=False)):
             problem = compare(g, w, atol=atol, rtol=rtol, strict=strict)
             if problem:
                 what = "returned value" if isinstance(want, tuple) else "item of the list"
@@ -95,13 +96,16 @@ def _compare_numbers(got: Any, want: int | float, *, atol: float, rtol: float, s
     wanted = "Python float" if isinstance(want, float) else "Python int"
     if isinstance(got, torch.Tensor):
         if strict or got.numel() != 1:
-            return f"it returned a Tensor, but {article(wanted)} was expected: `.item()` turns a one-element tensor into one"
+            return (f"it returned a Tensor, but {article(wanted)} was expected: "
+                    "`.item()` turns a one-element tensor into one")
         got = got.item()
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         return f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected"
     if strict and isinstance(want, float) and not isinstance(got, float):
-        return (f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected "
-                "(a count instead of a fraction, or integer division `//`?)")
+        return (
+            f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected "
+            "(a count instead of a fraction, or integer division `//`?)"
+        )
     if strict and isinstance(want, int) and not isinstance(got, int):
         return f"it returned {article(_kind_of(got))}, but {article(wanted)} was expected"
     if isinstance(got, float) and not math.isfinite(got) and math.isfinite(want):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import torch
 
@@ -22,7 +22,7 @@ from course_utils.checks.feedback import Feedback
 from course_utils.checks.guards import NotAttempted, StudentError, call_student, is_empty_function, resolve, same_code
 
 # What a check_fn returns: None (passed), a problem, or one (label, problem-or-None) per case.
-CheckResult = Union[None, str, Sequence[tuple[str, Union[str, None]]]]
+CheckResult = None | str | Sequence[tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _describe(value: Any) -> str:
 class Runner:
     """Calls the student's code under one exercise's rules; what a check_fn receives as `run`."""
 
-    def __init__(self, exercise: "Exercise", answer: Any) -> None:
+    def __init__(self, exercise: Exercise, answer: Any) -> None:
         self.exercise, self.answer = exercise, answer
 
     def __call__(self, fn: Callable[..., Any], *args: Any, who: str = "your function", **kwargs: Any) -> Any:

@@ -10,6 +10,7 @@ Three guards, all undone when the call ends (also when it raises):
   that relies on whatever was in memory gives a result that cannot pass by chance.
 - unchanged inputs: every argument is compared, after the call, with a copy taken before it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -117,8 +118,11 @@ def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list
                 patches.append((scope, key, value, first_name[id(value)]))
     # A plain Python function gets a stand-in body: every alias of it (another module's import, an import inside
     # the answer) then fails too.
-    swaps = [(obj, obj.__code__, _stand_in_code(first_name[id(obj)])) for obj in {id(o): o for o in objects.values()}.values()
-             if isinstance(obj, types.FunctionType) and obj.__closure__ is None]
+    swaps = [
+        (obj, obj.__code__, _stand_in_code(first_name[id(obj)]))
+        for obj in {id(o): o for o in objects.values()}.values()
+        if isinstance(obj, types.FunctionType) and obj.__closure__ is None
+    ]
     _ACTIVE.append((rule, called))
     try:
         for obj, _, code in swaps:
@@ -281,7 +285,7 @@ def same_value(before: Any, after: Any, _depth: int = 0) -> bool:
         return (
             type(before) is type(after)
             and len(before) == len(after)
-            and all(same_value(x, y, _depth + 1) for x, y in zip(before, after))
+            and all(same_value(x, y, _depth + 1) for x, y in zip(before, after, strict=False))
         )
     if isinstance(before, dict):
         return before.keys() == after.keys() and all(same_value(before[k], after[k], _depth + 1) for k in before)
@@ -369,7 +373,9 @@ def call_student(
     if called:
         raise StudentError(f"`{called[0]}` is not allowed in this exercise: {rule}")
     if before is not None and not modifies_inputs:
-        for (label, old), (_, new) in zip(_argument_names(fn, *before), _argument_names(fn, args, kwargs)):
+        for (label, old), (_, new) in zip(
+            _argument_names(fn, *before), _argument_names(fn, args, kwargs), strict=False
+        ):
             if not same_value(old, new):
                 raise StudentError(f"{who} changed its input {label} in place. {_why_inplace(old)}")
     return result

@@ -30,6 +30,6 @@ def assert_shape(tensor: torch.Tensor, expected: Sequence[int | None], name: str
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
             raise TypeError(f"expected[{i}] must be a non-negative int or None, got {size!r}")
     actual = tuple(tensor.shape)
-    ok = len(actual) == len(expected) and all(e is None or e == a for e, a in zip(expected, actual))
+    ok = len(actual) == len(expected) and all(e is None or e == a for e, a in zip(expected, actual, strict=False))
     if not ok:
         raise ValueError(f"{name} has shape {_fmt(actual)}, expected {_fmt(tuple(expected))} (* = any size)")

@@ -33,7 +33,7 @@ sigmoid_derivative = Exercise(
     ],
     forbidden=[
         "torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward",
-        "course_utils.activations.derivative", "course_utils.activations.closed_form_derivative",
+        "course_utils.analysis.activations.derivative", "course_utils.analysis.activations.closed_form_derivative",
     ],
     rule="the task is to compute the derivative from its formula (torch.sigmoid is fine), not with autograd "
     "or the course's ready-made helpers `derivative` / `closed_form_derivative`",

@@ -124,7 +124,7 @@ grad_by_hand = Exercise(
     reference=_grad_by_autograd,
     cases=_GRAD_CASES,
     check_fn=_check_grad,
-    forbidden=[*_AUTOGRAD, "course_utils.graph.numerical_grad"],
+    forbidden=[*_AUTOGRAD, "course_utils.analysis.graph.numerical_grad"],
     rule="compute the gradient from your own formula: no backward(), torch.autograd or torch.func (reverse or "
          "forward mode), and no numerical_grad (use it to test your function, not inside it)",
     hints=[

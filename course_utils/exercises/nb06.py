@@ -1,4 +1,5 @@
 """Exercises of notebook 06 (training and debugging)."""
+
 from __future__ import annotations
 
 import math
@@ -12,9 +13,9 @@ from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from course_utils.checks import Exercise, StudentError, assert_shape, compare
-from course_utils.debugging import train_variant
-from course_utils.synthetic import make_classification_data
+from course_utils.data.synthetic import make_classification_data
 from course_utils.training import History
+from course_utils.training.faults import train_variant
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 1: fix the training loop
@@ -22,7 +23,7 @@ from course_utils.training import History
 
 # The notebook's stub, character for character: the student edits it in place, so the untouched loop is "not
 # attempted yet". tests/test_exercises_nb06.py checks that the notebook's cell shows exactly this code.
-BUGGY_TRAIN_SOURCE = '''\
+BUGGY_TRAIN_SOURCE = """\
 def train(model, batches, epochs=5, lr=0.5):
     loss_function = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
@@ -35,7 +36,7 @@ def train(model, batches, epochs=5, lr=0.5):
             loss.backward()
             losses.append(loss)
     return losses
-'''
+"""
 
 
 def _compile_buggy_train() -> Callable[..., Any]:
@@ -49,7 +50,9 @@ buggy_train = _compile_buggy_train()
 DEFAULT_EPOCHS, DEFAULT_LR = 5, 0.5  # the defaults of train(...) in the notebook
 
 
-def training_batches(seed: int = 0, n_batches: int = 4, batch_size: int = 16) -> list[tuple[torch.Tensor, torch.Tensor]]:
+def training_batches(
+    seed: int = 0, n_batches: int = 4, batch_size: int = 16
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """The checker's data: `n_batches` minibatches of two-feature examples, class ids 0/1."""
     n = n_batches * batch_size
     X, y = make_classification_data(n, torch.tensor([2.0, -2.0]), 0.5, seed=seed)
@@ -65,7 +68,9 @@ def fresh_model(seed: int = 0) -> nn.Module:
     return model
 
 
-def _loop(model: nn.Module, batches, epochs: int, lr: float, *, zero_grad: bool = True, backward_first: bool = True) -> list[float]:
+def _loop(
+    model: nn.Module, batches, epochs: int, lr: float, *, zero_grad: bool = True, backward_first: bool = True
+) -> list[float]:
     """The notebook's loop, correct by default; the flags put back one of the stub's bugs."""
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
@@ -158,13 +163,15 @@ class _StepSpy:
 
 
 def _close(got: Sequence[float], want: Sequence[float]) -> bool:
-    return len(got) == len(want) and all(math.isclose(g, w, rel_tol=1e-4, abs_tol=1e-6) for g, w in zip(got, want))
+    return len(got) == len(want) and all(
+        math.isclose(g, w, rel_tol=1e-4, abs_tol=1e-6) for g, w in zip(got, want, strict=False)
+    )
 
 
 def _same_batches(a, b) -> bool:
     return len(a) == len(b) and all(
         torch.equal(x1, x2) and torch.equal(y1, y2) and x1.dtype == x2.dtype and y1.dtype == y2.dtype
-        for (x1, y1), (x2, y2) in zip(a, b)
+        for (x1, y1), (x2, y2) in zip(a, b, strict=False)
     )
 
 
@@ -176,43 +183,67 @@ def _check_train_case(train, run, epochs: int, lr: float, seed: int, n_batches: 
         got = run(train, model, batches, epochs=epochs, lr=lr, who="your train")
     steps = epochs * n_batches
     if not _same_batches(batches, training_batches(seed, n_batches)):
-        return ("your train changed the minibatches in place: the caller's data must stay as it was "
-                "(in PyTorch an in-place change is seen through every other name for the same tensor)")
+        return (
+            "your train changed the minibatches in place: the caller's data must stay as it was "
+            "(in PyTorch an in-place change is seen through every other name for the same tensor)"
+        )
     if got is None:
         return "your train returned None: did you forget to `return losses`?"
     if not isinstance(got, (list, tuple)):
         return f"your train returned {type(got).__name__!r}; return a list with the loss of every step"
     if any(isinstance(v, torch.Tensor) for v in got):
-        return ("the losses are Tensors, not Python floats: a tensor in the list keeps its whole computation graph "
-                "(and memory) alive; store the plain number (`.item()` gives it)")
+        return (
+            "the losses are Tensors, not Python floats: a tensor in the list keeps its whole computation graph "
+            "(and memory) alive; store the plain number (`.item()` gives it)"
+        )
     if not all(isinstance(v, float) for v in got):
         kind = type(next(v for v in got if not isinstance(v, float))).__name__
         return f"the losses are {kind}s, but Python floats were expected"
     if len(got) != steps:
         if epochs != DEFAULT_EPOCHS and len(got) == DEFAULT_EPOCHS * n_batches:
-            return (f"your train ran {DEFAULT_EPOCHS} epochs although epochs={epochs} was asked: "
-                    "the loop must use the `epochs` argument")
+            return (
+                f"your train ran {DEFAULT_EPOCHS} epochs although epochs={epochs} was asked: "
+                "the loop must use the `epochs` argument"
+            )
         if len(got) == epochs and n_batches > 1:
-            return f"it returned one loss per epoch ({len(got)}), but one per step ({steps}: one per minibatch per epoch) was expected"
+            return (f"it returned one loss per epoch ({len(got)}), but one per step "
+                    f"({steps}: one per minibatch per epoch) was expected")
         return f"it returned {len(got)} losses, but {steps} were expected (one per minibatch per epoch)"
     if not math.isclose(got[0], want[0], rel_tol=1e-4, abs_tol=1e-6):
-        return ("the first loss (before any update) is not the cross-entropy of the untrained model's scores on the "
-                "first minibatch: check Steps 2 and 3, the forward pass and the loss")
+        return (
+            "the first loss (before any update) is not the cross-entropy of the untrained model's scores on the "
+            "first minibatch: check Steps 2 and 3, the forward pass and the loss"
+        )
     if _close(got, want):
         return None
     never_learns = _loop(fresh_model(seed), training_batches(seed, n_batches), epochs, lr, backward_first=False)
     if _close(got, never_learns):
         return _NEVER_LEARNS + spy.never_learns_why()
     for (zero_grad, backward_first), message in _BUG_MESSAGES.items():
-        variant = _loop(fresh_model(seed), training_batches(seed, n_batches), epochs, lr, zero_grad=zero_grad, backward_first=backward_first)
+        variant = _loop(
+            fresh_model(seed),
+            training_batches(seed, n_batches),
+            epochs,
+            lr,
+            zero_grad=zero_grad,
+            backward_first=backward_first,
+        )
         if _close(got, variant):
             return message
-    if lr != DEFAULT_LR and _close(got, _loop(fresh_model(seed), training_batches(seed, n_batches), epochs, DEFAULT_LR)):
-        return (f"these are the losses of a correct loop with lr={DEFAULT_LR}, but lr={lr} was asked: "
-                "the optimizer must use the `lr` argument")
-    first = next(k for k, (g, w) in enumerate(zip(got, want)) if not math.isclose(g, w, rel_tol=1e-4, abs_tol=1e-6))
-    return (f"the losses differ from a correct loop's from step {first + 1} on: are the five steps all there, "
-            "in the right order, with the learning rate given?")
+    if lr != DEFAULT_LR and _close(
+        got, _loop(fresh_model(seed), training_batches(seed, n_batches), epochs, DEFAULT_LR)
+    ):
+        return (
+            f"these are the losses of a correct loop with lr={DEFAULT_LR}, but lr={lr} was asked: "
+            "the optimizer must use the `lr` argument"
+        )
+    first = next(
+        k for k, (g, w) in enumerate(zip(got, want, strict=False)) if not math.isclose(g, w, rel_tol=1e-4, abs_tol=1e-6)
+    )
+    return (
+        f"the losses differ from a correct loop's from step {first + 1} on: are the five steps all there, "
+        "in the right order, with the learning rate given?"
+    )
 
 
 def _check_train(train, run):
@@ -325,7 +356,7 @@ def _check_mse(mse, run):
     if not callable(mse):
         return f"expected a function mse(predictions, targets), got {type(mse).__name__!r}"
     attempt, results = _attempt(mse), []
-    for k, (p_shape, t_shape, seed, scale) in enumerate(MSE_GOOD):
+    for k, (p_shape, t_shape, _seed, scale) in enumerate(MSE_GOOD):
         predictions, targets = _randn(p_shape, 10 + k, scale), _randn(t_shape, 20 + k, scale)
         label = f"predictions {_fmt(p_shape)} and targets {_fmt(t_shape)}"
         want = _reference_mse(predictions, targets)
@@ -350,16 +381,22 @@ def _check_mse(mse, run):
         if what == "raised" and isinstance(got, ValueError):
             problem = None
         elif what == "raised" and isinstance(got, AssertionError):
-            problem = ("your mse raised AssertionError, not ValueError: a bare `assert` is removed when Python runs "
-                       "with -O, so the check would silently vanish; raise a ValueError (assert_shape does)")
+            problem = (
+                "your mse raised AssertionError, not ValueError: a bare `assert` is removed when Python runs "
+                "with -O, so the check would silently vanish; raise a ValueError (assert_shape does)"
+            )
         elif what == "raised":
-            problem = (f"your mse raised {type(got).__name__} instead of a ValueError that names the bad argument: "
-                       "check both shapes before computing anything")
+            problem = (
+                f"your mse raised {type(got).__name__} instead of a ValueError that names the bad argument: "
+                "check both shapes before computing anything"
+            )
         else:
             both = _broadcast(p_shape, t_shape)
             if p_shape == t_shape:
-                why = (f"both are {_kind(p_shape)}, but targets must be a vector ([N]) and predictions a vector of the "
-                       "same length")
+                why = (
+                    f"both are {_kind(p_shape)}, but targets must be a vector ([N]) and predictions a vector of the "
+                    "same length"
+                )
             elif both is not None:
                 why = f"the shapes broadcast silently to {_fmt(both)}, which is exactly the bug this exercise is about"
             else:
@@ -394,7 +431,7 @@ OPTIONS = ("none", "no zero_grad", "saturated sigmoid", "lr too high")
 
 
 def mystery_history() -> History:
-    """A run of course_utils.debugging.train_variant with a bug you have to name."""
+    """A run of course_utils.training.faults.train_variant with a bug you have to name."""
     return train_variant(_MYSTERY_BUG, lr=0.1, steps=40)
 
 
@@ -476,6 +513,13 @@ SOLUTION_KEYS = {
 }
 
 __all__ = [
-    "BUGGY_TRAIN_SOURCE", "buggy_train", "checked_mse", "diagnose", "fix_training_loop", "fresh_model",
-    "mystery_history", "show_mystery", "training_batches",
+    "BUGGY_TRAIN_SOURCE",
+    "buggy_train",
+    "checked_mse",
+    "diagnose",
+    "fix_training_loop",
+    "fresh_model",
+    "mystery_history",
+    "show_mystery",
+    "training_batches",
 ]

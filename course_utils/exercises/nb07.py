@@ -1,4 +1,5 @@
 """Exercises of notebook 07 (embeddings)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +11,7 @@ from torch.utils._pytree import tree_leaves
 
 from course_utils.checks import Case, Exercise, NotAttempted, StudentError, compare
 from course_utils.checks.compare import ordinal
-from course_utils.features import BOS
+from course_utils.data.features import BOS
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 1: lookup as a matrix product
@@ -32,7 +33,10 @@ LOOKUP_CASES = [
     Case((torch.tensor([6, 0]), _table(7, 2, 2)), label="ids [6, 0] (the last id) in a 7x2 table"),
     Case((torch.tensor([2, 2, 0, 1]), _table(3, 4, 3, torch.float64)), label="ids [2, 2, 0, 1] in a 3x4 float64 table"),
     Case((torch.tensor([49, 0, 17, 49]), _table(50, 8, 4)), label="ids [49, 0, 17, 49] in a 50x8 table"),
-    Case((torch.tensor([], dtype=torch.long), _table(5, 3, 5)), label="no ids at all (an empty [0] tensor) in a 5x3 table"),
+    Case(
+        (torch.tensor([], dtype=torch.long), _table(5, 3, 5)),
+        label="no ids at all (an empty [0] tensor) in a 5x3 table",
+    ),
 ]
 
 # Functions that are lookups whatever they are applied to: forbidden by name (clear message, any alias). Indexing,
@@ -64,16 +68,53 @@ LOOKUP_RULE = (
 # aten operations (what every Python spelling ends up as), by the kind of lookup they do when applied to the table.
 _LOOKUP_OPS = {
     **dict.fromkeys(("embedding", "embedding_bag", "_embedding_bag", "_embedding_bag_forward_only"), "embedding"),
-    **dict.fromkeys(("index", "_unsafe_index", "index_select", "gather", "take", "take_along_dim", "masked_select",
-                     "_unsafe_masked_index"), "index"),
+    **dict.fromkeys(
+        (
+            "index",
+            "_unsafe_index",
+            "index_select",
+            "gather",
+            "take",
+            "take_along_dim",
+            "masked_select",
+            "_unsafe_masked_index",
+        ),
+        "index",
+    ),
     **dict.fromkeys(("select", "slice", "narrow", "as_strided", "unfold"), "slice"),
-    **dict.fromkeys(("split", "split_with_sizes", "unsafe_split", "unsafe_split_with_sizes", "unbind", "chunk",
-                     "unsafe_chunk", "tensor_split"), "split"),
+    **dict.fromkeys(
+        (
+            "split",
+            "split_with_sizes",
+            "unsafe_split",
+            "unsafe_split_with_sizes",
+            "unbind",
+            "chunk",
+            "unsafe_chunk",
+            "tensor_split",
+        ),
+        "split",
+    ),
     "_local_scalar_dense": "read",  # .item(), float(...): reported as "`item` or `float`"
 }
 # Matrix products (torch.matmul, @, einsum, F.linear and tensordot all end up as one of these).
-_PRODUCT_OPS = frozenset(("mm", "addmm", "bmm", "baddbmm", "addbmm", "mv", "addmv", "dot", "vdot", "matmul",
-                          "_sparse_mm", "_sparse_addmm", "sspaddmm"))
+_PRODUCT_OPS = frozenset(
+    (
+        "mm",
+        "addmm",
+        "bmm",
+        "baddbmm",
+        "addbmm",
+        "mv",
+        "addmv",
+        "dot",
+        "vdot",
+        "matmul",
+        "_sparse_mm",
+        "_sparse_addmm",
+        "sspaddmm",
+    )
+)
 # Tensor methods that hand the table's numbers to Python without an aten operation.
 _READ_OUT = {
     torch.Tensor.tolist: "`tolist`",
@@ -228,7 +269,7 @@ one_hot_lookup = Exercise(
 
 
 def _features_with_conjunction(tokens: list[str], tags: list[str], i: int) -> list[str]:
-    # Written out, not through course_utils.features: the answer may not use it, and the reference must not either
+    # Written out, not through course_utils.data.features: the answer may not use it, and the reference must not either
     # (it would trip the guard when a test passes the reference as an answer).
     pw, pt = (tokens[i - 1], tags[i - 1]) if i > 0 else (BOS, BOS)
     return [f"w={tokens[i]}", f"pw={pw}", f"pt={pt}", f"w={tokens[i]}&pt={pt}"]
@@ -244,8 +285,12 @@ FEATURE_CASES = [
     Case((*_SAW, 3), label="the second 'the' in 'the cat saw the dog'"),
     Case((*_SAW, 4), label="'dog', the last word of 'the cat saw the dog'"),
 ]
-_SLOTS = ("the word (w=...)", "the previous word (pw=...)", "the previous tag (pt=...)",
-          "the conjunction of the word and the previous tag (w=...&pt=...)")
+_SLOTS = (
+    "the word (w=...)",
+    "the previous word (pw=...)",
+    "the previous tag (pt=...)",
+    "the conjunction of the word and the previous tag (w=...&pt=...)",
+)
 
 
 def _feature_problem(got, tokens: list[str], tags: list[str], i: int, want: list[str]) -> str | None:
@@ -292,9 +337,9 @@ def _check_features(features, run):
     return results
 
 
-FEATURES_FORBIDDEN = ("course_utils.features.token_features", "course_utils.features.sentence_features")
+FEATURES_FORBIDDEN = ("course_utils.data.features.token_features", "course_utils.data.features.sentence_features")
 FEATURES_RULE = (
-    "the task is to build the feature strings yourself, so course_utils.features' token_features and "
+    "the task is to build the feature strings yourself, so course_utils.data.features' token_features and "
     "sentence_features (which already build them) are off limits"
 )
 

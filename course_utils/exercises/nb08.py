@@ -1,13 +1,14 @@
 """Exercises of notebook 08 (the bag-of-words classifier)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import torch
 
+from course_utils.analysis.metrics import accuracy
 from course_utils.checks import Case, Exercise
 from course_utils.data import Vocabulary, bow_vector, load_langid
-from course_utils.evaluation import accuracy
 
 # The tutorial's four training sentences: a tiny vocabulary for the cases.
 _TINY = Vocabulary.build(
@@ -40,8 +41,12 @@ bow_by_hand = Exercise(
         Case(([], _TINY), label="an empty sentence"),
         Case((_DEV[0], _TRAIN_VOCAB), label="the first dev sentence with the training set's vocabulary"),
     ],
-    forbidden=("course_utils.data.bow_vector", "course_utils.data.bow.bow_vector",
-               "course_utils.data.bow_matrix", "course_utils.data.bow.bow_matrix"),
+    forbidden=(
+        "course_utils.data.bow_vector",
+        "course_utils.data.bow.bow_vector",
+        "course_utils.data.bow_matrix",
+        "course_utils.data.bow.bow_matrix",
+    ),
     rule="the task is to build the vector yourself, so course_utils' bow_vector and bow_matrix (the reference) are off "
     "limits",
     hints=[
@@ -84,7 +89,9 @@ def _accuracy_cases() -> list[Case]:
     # Square score matrices: the wrong axis (a prediction per class instead of per sentence) has the right shape,
     # and the accuracy is strictly between 0 and 1, so integer division gives the wrong number.
     for n, seed, right in ((3, 0, 2), (4, 0, 3), (5, 1, 2), (6, 0, 3)):
-        cases.append(Case(_scores_with_accuracy(n, n, seed, right), label=f"{n} sentences, {n} labels (a square matrix)"))
+        cases.append(
+            Case(_scores_with_accuracy(n, n, seed, right), label=f"{n} sentences, {n} labels (a square matrix)")
+        )
     for n, c, seed, right in ((10, 4, 8, 7), (7, 3, 9, 3), (1000, 4, 10, 613)):
         cases.append(Case(_scores_with_accuracy(n, c, seed, right), label=f"{n} sentences, {c} labels"))
     cases.append(Case(_scores_with_accuracy(1, 3, 11, 1), label="one sentence, 3 labels"))
@@ -93,11 +100,11 @@ def _accuracy_cases() -> list[Case]:
 
 accuracy_by_hand = Exercise(
     "Exercise 2 (accuracy by hand)",
-    reference=accuracy,  # course_utils.evaluation.accuracy
+    reference=accuracy,  # course_utils.analysis.metrics.accuracy
     cases=_accuracy_cases(),
-    forbidden=("course_utils.evaluation.accuracy",),
-    rule="the task is to compute the accuracy yourself, so course_utils.evaluation.accuracy (the reference) is off "
-    "limits",
+    forbidden=("course_utils.analysis.metrics.accuracy",),
+    rule="the task is to compute the accuracy yourself, so course_utils.analysis.metrics.accuracy "
+    "(the reference) is off limits",
     hints=[
         "a sentence's predicted class is the column with the largest log-probability in ITS row; the accuracy is "
         "the fraction of sentences whose prediction equals the target.",
@@ -120,12 +127,18 @@ def _unknown_rate(sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> floa
 
 def _unknown_rate_cases() -> list[Case]:
     return [
-        Case(([["Yo", "creo", "que", "si"]], _TINY), label="[['Yo', 'creo', 'que', 'si']] with the tutorial's vocabulary"),
+        Case(
+            ([["Yo", "creo", "que", "si"]], _TINY), label="[['Yo', 'creo', 'que', 'si']] with the tutorial's vocabulary"
+        ),
         Case(([["me", "gusta"], ["hola", "amigo", "me"]], _TINY), label="two sentences of 2 and 3 words"),
-        Case(([["Give", "it", "to", "me"], ["No", "creo"]], _TINY),
-             label="capitalised words that ARE in the vocabulary as written ('Give', 'No')"),
-        Case(([["Me", "gusta", "Comer"]], _TINY),
-             label="capitalised words that are NOT in the vocabulary, though their lowercase forms are ('Me', 'Comer')"),
+        Case(
+            ([["Give", "it", "to", "me"], ["No", "creo"]], _TINY),
+            label="capitalised words that ARE in the vocabulary as written ('Give', 'No')",
+        ),
+        Case(
+            ([["Me", "gusta", "Comer"]], _TINY),
+            label="capitalised words that are NOT in the vocabulary, though their lowercase forms are ('Me', 'Comer')",
+        ),
         Case(([["hola", "hola", "hola", "me"]], _TINY), label="a repeated unknown word ('hola' three times)"),
         Case(([["hola"], [], ["me", "gusta", "la", "cafeteria"]], _TINY), label="three sentences, one of them empty"),
         Case((_DEV, _TRAIN_VOCAB), label="the dev set with the vocabulary of the training set"),

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from course_utils._validate import require_vocab, type_name
-from course_utils.bow_pipeline import predict_proba
+from course_utils.analysis.metrics import predict_proba
 from course_utils.data import Vocabulary, tokenize
 from course_utils.widgets.base import PlotWidget
 
@@ -29,7 +29,7 @@ EXAMPLES = (
 class ClassifyWidget(PlotWidget):
     """Type a sentence (press Enter): bars show the model's probability for each language.
 
-    model:  a trained classifier from course_utils.bow_pipeline
+    model:  a trained classifier from course_utils.training.classifiers
             (bag-of-words nn.Linear or EmbeddingBagClassifier)
     vocab:  the Vocabulary it was trained with
     labels: the label names, in class-index order
@@ -53,8 +53,8 @@ class ClassifyWidget(PlotWidget):
     @classmethod
     def example(cls) -> ClassifyWidget:
         """A BoW model trained for 3 epochs on the course corpus (about a second)."""
-        from course_utils.bow_pipeline import train_bow_classifier
         from course_utils.data import LANGID_LABELS, load_langid
+        from course_utils.training.classifiers import train_bow_classifier
 
         sentences, labels = load_langid("train")
         vocab = Vocabulary.build(sentences)

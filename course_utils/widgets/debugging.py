@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from course_utils.debugging import BUGS, train_variant
+from course_utils.training.faults import BUGS, train_variant
 from course_utils.widgets.base import PlotWidget
 
 __all__ = ["FLOOR", "GRAD_RANGE", "GradNormWidget", "LOSS_RANGE", "STEPS"]
@@ -21,7 +21,7 @@ GRAD_RANGE = (1e-9, 1e3)  # vanishing gradients leave through the bottom
 class GradNormWidget(PlotWidget):
     """Pick a learning rate and a bug; see the loss and the gradient norm of every parameter.
 
-    The model is `course_utils.debugging.tiny_model` (Linear -> Sigmoid -> Linear)
+    The model is `course_utils.training.faults.tiny_model` (Linear -> Sigmoid -> Linear)
     trained full-batch with SGD on synthetic regression data.
     """
 

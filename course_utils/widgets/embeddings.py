@@ -9,8 +9,8 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils._validate import require_tensor, require_vocab
+from course_utils.analysis.embeddings import nearest_neighbours, project_2d
 from course_utils.data.vocab import Vocabulary
-from course_utils.embeddings import nearest_neighbours, project_2d
 from course_utils.widgets.base import PlotWidget
 
 __all__ = ["MAX_K", "NeighboursWidget"]
@@ -52,7 +52,7 @@ class NeighboursWidget(PlotWidget):
     def example(cls) -> NeighboursWidget:
         """CBOW vectors trained briefly on the course corpus (a second or two), as in notebook 07."""
         from course_utils.data import load_langid
-        from course_utils.embeddings import train_cbow
+        from course_utils.training.cbow import train_cbow
 
         sentences, _ = load_langid("train")
         vocab = Vocabulary.build(sentences, min_count=3)

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.activations import ACTIVATIONS, derivative
+from course_utils.analysis.activations import ACTIVATIONS, derivative
 from course_utils.widgets.base import PlotWidget
 
 __all__ = ["NonlinearityWidget", "SMALL_GRADIENT"]

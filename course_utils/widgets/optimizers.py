@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.surfaces import GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, losses_along, trajectory
+from course_utils.training.surfaces import GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, losses_along, trajectory
 from course_utils.widgets.base import PlotWidget
 
 __all__ = ["LOSS_FLOOR", "OptimizerWidget", "STEPS"]

@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils._validate import require_positive_float, require_tensor
-from course_utils.scratch import softmax
+from course_utils.scratch.functions import softmax
 from course_utils.widgets.base import PlotWidget
 
 __all__ = ["TUTORIAL_LOGITS", "TemperatureWidget", "entropy", "softmax_with_temperature"]

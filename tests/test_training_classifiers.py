@@ -2,17 +2,10 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.bow_pipeline import (
-    Evaluation,
-    ShuffledBatches,
-    evaluate,
-    predict_proba,
-    train_bow_classifier,
-    train_embedding_bag_classifier,
-)
+from course_utils.analysis.metrics import Evaluation, accuracy, confusion_matrix, evaluate, predict_proba
 from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids, load_langid
-from course_utils.evaluation import accuracy, confusion_matrix
 from course_utils.models import EmbeddingBagClassifier
+from course_utils.training.classifiers import shuffled_batches, train_bow_classifier, train_embedding_bag_classifier
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -32,14 +25,14 @@ def corpus():
 
 
 def test_shuffled_batches_cover_every_example_once_per_epoch_and_reshuffle():
-    batches = ShuffledBatches(10, 4, lambda idx: (idx, idx), seed=3)
+    batches = shuffled_batches(10, 4, lambda idx: (idx, idx), seed=3)
     assert len(batches) == 3
     first = [b[0] for b in batches]
     assert [len(b) for b in first] == [4, 4, 2]
     assert sorted(torch.cat(first).tolist()) == list(range(10))
     second = torch.cat([b[0] for b in batches])
     assert not torch.equal(torch.cat(first), second)  # a new order each epoch
-    again = ShuffledBatches(10, 4, lambda idx: (idx, idx), seed=3)
+    again = shuffled_batches(10, 4, lambda idx: (idx, idx), seed=3)
     assert torch.equal(torch.cat([b[0] for b in again]), torch.cat(first))  # same seed, same orders
 
 
@@ -47,7 +40,7 @@ def test_shuffled_batches_leave_the_global_rng_alone():
     torch.manual_seed(0)
     expected = torch.rand(3)
     torch.manual_seed(0)
-    list(ShuffledBatches(10, 3, lambda idx: (idx, idx), seed=1))
+    list(shuffled_batches(10, 3, lambda idx: (idx, idx), seed=1))
     assert torch.equal(torch.rand(3), expected)
 
 
@@ -121,3 +114,11 @@ def test_bad_arguments_name_the_argument(corpus):
         predict_proba("model", dev, vocab)
     with pytest.raises(ValueError, match="labels"):
         evaluate(nn.Linear(len(vocab), 4), dev, devl[:3], vocab=vocab)
+
+
+def test_shuffled_batches_are_a_seeded_shuffling_dataloader():
+    loader = shuffled_batches(10, 4, lambda idx: (idx, idx), seed=3)
+    assert isinstance(loader, torch.utils.data.DataLoader)
+    assert isinstance(loader.sampler, torch.utils.data.RandomSampler) and loader.generator is not None
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        shuffled_batches(10, 0, lambda idx: (idx, idx))

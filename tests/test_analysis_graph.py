@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_utils.graph import graph_lines, numerical_grad
+from course_utils.analysis.graph import graph_lines, numerical_grad
 
 
 def test_graph_lines_walks_from_output_to_named_leaves():

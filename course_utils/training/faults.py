@@ -20,8 +20,9 @@ import torch
 from torch import nn
 
 from course_utils._validate import require_int, require_positive_float, type_name
-from course_utils.synthetic import make_linear_data
-from course_utils.training import History
+from course_utils.data.synthetic import make_linear_data
+from course_utils.runtime import get_device
+from course_utils.training.loop import History
 
 __all__ = ["BUGS", "SATURATION_BIAS", "tiny_data", "tiny_model", "train_variant"]
 
@@ -46,7 +47,7 @@ def tiny_model(hidden: int = 8, saturated: bool = False, seed: int = 0) -> nn.Se
         raise TypeError(f"saturated must be True or False, got {type_name(saturated)}")
     require_int(seed, "seed", minimum=0)
     with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(seed)  # the CPU generator only: models are built on the CPU
         model = nn.Sequential(nn.Linear(2, hidden), nn.Sigmoid(), nn.Linear(hidden, 1))
     if saturated:
         with torch.no_grad():
@@ -59,6 +60,7 @@ def train_variant(
     lr: float = 0.2,
     steps: int = 40,
     seed: int = 0,
+    device: torch.device | str | None = None,
 ) -> History:
     """Train `tiny_model` on `tiny_data` with MSE and SGD, with the chosen bug.
 
@@ -66,6 +68,7 @@ def train_variant(
     lr:    SGD learning rate
     steps: full-batch gradient steps
     seed:  seeds the data and the initial weights
+    device: where to train; default: the course's device, get_device()
 
     Returns a History (losses, grad_norms per parameter) like `fit`. Unlike
     `fit`, a loss that becomes inf or nan does not raise: training stops there,
@@ -75,8 +78,9 @@ def train_variant(
         raise ValueError(f"bug must be one of {BUGS}, got {bug!r}")
     lr = require_positive_float(lr, "lr")
     require_int(steps, "steps", minimum=1)
-    X, y = tiny_data(seed=seed)
-    model = tiny_model(saturated=bug == "saturated sigmoid", seed=seed)
+    device = get_device() if device is None else torch.device(device)
+    X, y = (t.to(device) for t in tiny_data(seed=seed))
+    model = tiny_model(saturated=bug == "saturated sigmoid", seed=seed).to(device)
     loss_fn = nn.MSELoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     history = History(grad_norms={name: [] for name, _ in model.named_parameters()})

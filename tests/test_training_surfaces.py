@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from course_utils.surfaces import (
+from course_utils.training.surfaces import (
     GOOD_LR,
     OPTIMIZERS,
     SURFACES,

@@ -1,8 +1,9 @@
 import pytest
 import torch
 
+from course_utils.analysis.embeddings import cosine_similarities, nearest_neighbours, project_2d
 from course_utils.data import Vocabulary
-from course_utils.embeddings import CBOW, cbow_pairs, cosine_similarities, nearest_neighbours, project_2d, train_cbow
+from course_utils.training.cbow import CBOW, cbow_pairs, train_cbow
 
 SENTENCES = [["a", "b", "c", "d"], ["b", "c"], ["x"]]
 

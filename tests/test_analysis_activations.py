@@ -2,7 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils.activations import (
+from course_utils.analysis.activations import (
     ACTIVATIONS,
     closed_form_derivative,
     derivative,

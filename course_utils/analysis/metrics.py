@@ -1,17 +1,22 @@
-"""Evaluating a classifier: accuracy, confusion matrix, most informative words."""
+"""Evaluating a classifier: accuracy, confusion matrix, most informative words, predictions on sentences."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import torch
+from torch import nn
 
-from course_utils._validate import require_int, require_tensor
+from course_utils._validate import require_int, require_tensor, type_name
+from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids
+from course_utils.models import EmbeddingBagClassifier
 
-__all__ = ["accuracy", "confusion_matrix", "top_words"]
+__all__ = ["Evaluation", "accuracy", "confusion_matrix", "evaluate", "predict_proba", "top_words"]
 
 
 def _predictions(outputs: torch.Tensor) -> torch.Tensor:
     require_tensor(outputs, "outputs")
+    outputs = outputs.detach().cpu()  # the model may live on another device (COURSE_DEVICE)
     if outputs.dim() == 2:
         return outputs.argmax(dim=1)  # scores or log-probs per class -> predicted class
     if outputs.dim() == 1 and not outputs.is_floating_point():
@@ -27,14 +32,14 @@ def _targets(targets: torch.Tensor, n: int) -> torch.Tensor:
         raise ValueError(f"targets must have {n} entries (one per output row), got {targets.shape[0]}")
     if n == 0:
         raise ValueError("outputs is empty: nothing to evaluate")
-    return targets
+    return targets.cpu()
 
 
 def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
     """Fraction of rows whose predicted class equals the target.
 
-    outputs: [N, C] scores (logits or log-probs) or [N] predicted class ids
-    targets: [N] class ids
+    outputs: [N, C] scores (logits or log-probs) or [N] predicted class ids, on any device
+    targets: [N] class ids, on any device
     """
     preds = _predictions(outputs)
     targets = _targets(targets, preds.shape[0])
@@ -69,3 +74,47 @@ def top_words(weight: torch.Tensor, words: Sequence[str], labels: Sequence[str],
         raise ValueError(f"k={k} is larger than the number of words ({len(words)})")
     top = weight.detach().topk(k, dim=1).indices
     return {label: [words[int(j)] for j in top[i]] for i, label in enumerate(labels)}
+
+
+def predict_proba(model: nn.Module, sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> torch.Tensor:
+    """Probability of each label for each sentence: [N, num_labels], rows sum to 1.
+
+    model: from train_bow_classifier or train_embedding_bag_classifier, on any device
+    Returns the probabilities on the CPU.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type_name(model)}")
+    device = next(model.parameters()).device  # the inputs go where the model is (COURSE_DEVICE)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        if isinstance(model, EmbeddingBagClassifier):
+            logits = model(*(t.to(device) for t in ids_and_offsets(sentences, vocab)))
+        else:
+            logits = model(bow_matrix(sentences, vocab).to(device))
+    model.train(was_training)
+    return torch.softmax(logits, dim=1).cpu()
+
+
+@dataclass
+class Evaluation:
+    """accuracy: fraction correct; confusion: [C, C] counts, row = true label, column = predicted."""
+
+    accuracy: float
+    confusion: torch.Tensor
+
+
+def evaluate(
+    model: nn.Module,
+    sentences: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    *,
+    vocab: Vocabulary,
+    label_names: Sequence[str] = LANGID_LABELS,
+) -> Evaluation:
+    """Accuracy and confusion matrix of `model` on labelled sentences (course_utils.analysis.metrics)."""
+    if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != len(sentences):
+        raise ValueError(f"labels must be a list with one label per sentence ({len(sentences)})")
+    probs = predict_proba(model, sentences, vocab)
+    targets = label_ids(labels, label_names)
+    return Evaluation(accuracy(probs, targets), confusion_matrix(probs, targets, len(label_names)))

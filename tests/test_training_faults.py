@@ -3,8 +3,8 @@ import math
 import pytest
 import torch
 
-from course_utils.debugging import BUGS, SATURATION_BIAS, tiny_data, tiny_model, train_variant
 from course_utils.training import History, fit
+from course_utils.training.faults import BUGS, SATURATION_BIAS, tiny_data, tiny_model, train_variant
 
 
 def test_healthy_run_matches_fit_exactly():

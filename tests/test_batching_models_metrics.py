@@ -2,8 +2,8 @@ import pytest
 import torch
 from torch import nn
 
+from course_utils.analysis.metrics import accuracy, confusion_matrix, top_words
 from course_utils.data import Vocabulary, ids_and_offsets, label_ids
-from course_utils.evaluation import accuracy, confusion_matrix, top_words
 from course_utils.models import EmbeddingBagClassifier
 from course_utils.plotting import plot_confusion_matrix
 

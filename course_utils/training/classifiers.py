@@ -1,4 +1,4 @@
-"""Part 2 of notebook 08: train a bag-of-words language classifier on a real corpus.
+"""Train a bag-of-words language classifier on a real corpus (notebook 08, part 2).
 
 Two models of the same idea, both trained with `course_utils.training.fit`
 in shuffled minibatches:
@@ -9,27 +9,23 @@ in shuffled minibatches:
 - `train_embedding_bag_classifier`: the mean of small learned word vectors
   (`nn.EmbeddingBag`), then an affine map: no [N, vocab_size] matrix is built.
 
-`predict_proba` and `evaluate` work for both models.
+`course_utils.analysis.metrics.predict_proba` and `evaluate` work for both models.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
+from torch.utils.data import DataLoader
 
 from course_utils._validate import require_int, require_positive_float, require_sentences, require_vocab, type_name
 from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids
-from course_utils.evaluation import accuracy, confusion_matrix
 from course_utils.models import EmbeddingBagClassifier
-from course_utils.training import History, fit
+from course_utils.training.loop import History, fit
 
 __all__ = [
-    "Evaluation",
-    "ShuffledBatches",
-    "evaluate",
-    "predict_proba",
+    "shuffled_batches",
     "train_bow_classifier",
     "train_embedding_bag_classifier",
 ]
@@ -37,28 +33,27 @@ __all__ = [
 Batch = tuple[object, torch.Tensor]  # (model inputs, target class ids)
 
 
-class ShuffledBatches:
-    """Minibatches in a new random order every epoch, the same orders for the same seed.
+def shuffled_batches(
+    n: int, batch_size: int, make_batch: Callable[[torch.Tensor], Batch], seed: int = 0
+) -> DataLoader:
+    """Minibatches in a new random order every epoch, the same orders for the same seed: a DataLoader.
 
     n:          number of examples
     batch_size: examples per batch (the last batch may be smaller)
-    make_batch: turns a LongTensor of example indices into an (inputs, targets) pair
-    seed:       seeds this object's own generator (the global RNG is untouched)
+    make_batch: turns a LongTensor of example indices into an (inputs, targets) pair (e.g. sparse rows)
+    seed:       seeds the loader's own generator: the global random state is left alone
     """
-
-    def __init__(self, n: int, batch_size: int, make_batch: Callable[[torch.Tensor], Batch], seed: int = 0) -> None:
-        self.n = require_int(n, "n", minimum=1)
-        self.batch_size = require_int(batch_size, "batch_size", minimum=1)
-        self.make_batch = make_batch
-        self.generator = torch.Generator().manual_seed(require_int(seed, "seed", minimum=0))
-
-    def __len__(self) -> int:
-        return -(-self.n // self.batch_size)  # ceil(n / batch_size)
-
-    def __iter__(self) -> Iterator[Batch]:
-        order = torch.randperm(self.n, generator=self.generator)
-        for start in range(0, self.n, self.batch_size):
-            yield self.make_batch(order[start : start + self.batch_size])
+    require_int(n, "n", minimum=1)
+    require_int(batch_size, "batch_size", minimum=1)
+    require_int(seed, "seed", minimum=0)
+    return DataLoader(
+        range(n),  # the dataset is the example indices; make_batch builds each batch from them
+        batch_size=batch_size,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(seed),
+        collate_fn=lambda indices: make_batch(torch.tensor(indices, dtype=torch.long)),
+        num_workers=0,
+    )
 
 
 def _check_data(sentences: object, labels: object, vocab: object) -> None:
@@ -96,9 +91,9 @@ def train_bow_classifier(
     require_positive_float(lr, "lr")
     features = bow_matrix(train_sentences, vocab)  # [N, V]
     targets = label_ids(train_labels, label_names)  # [N]
-    batches = ShuffledBatches(len(targets), batch_size, lambda idx: (features[idx], targets[idx]), seed)
+    batches = shuffled_batches(len(targets), batch_size, lambda idx: (features[idx], targets[idx]), seed)
     with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(seed)  # the CPU generator only: models are built on the CPU
         model = nn.Linear(len(vocab), len(label_names))
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)
@@ -131,52 +126,10 @@ def train_embedding_bag_classifier(
     def make_batch(idx: torch.Tensor) -> Batch:
         return ids_and_offsets([sentences[i] for i in idx.tolist()], vocab), targets[idx]
 
-    batches = ShuffledBatches(len(targets), batch_size, make_batch, seed)
+    batches = shuffled_batches(len(targets), batch_size, make_batch, seed)
     with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(seed)  # the CPU generator only: models are built on the CPU
         model = EmbeddingBagClassifier(len(vocab), embed_dim, len(label_names))
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)  # calls model(ids, offsets)
     return model, history
-
-
-def predict_proba(model: nn.Module, sentences: Sequence[Sequence[str]], vocab: Vocabulary) -> torch.Tensor:
-    """Probability of each label for each sentence: [N, num_labels], rows sum to 1.
-
-    model: from train_bow_classifier or train_embedding_bag_classifier
-    """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type_name(model)}")
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        if isinstance(model, EmbeddingBagClassifier):
-            logits = model(*ids_and_offsets(sentences, vocab))
-        else:
-            logits = model(bow_matrix(sentences, vocab))
-    model.train(was_training)
-    return torch.softmax(logits, dim=1)
-
-
-@dataclass
-class Evaluation:
-    """accuracy: fraction correct; confusion: [C, C] counts, row = true label, column = predicted."""
-
-    accuracy: float
-    confusion: torch.Tensor
-
-
-def evaluate(
-    model: nn.Module,
-    sentences: Sequence[Sequence[str]],
-    labels: Sequence[str],
-    *,
-    vocab: Vocabulary,
-    label_names: Sequence[str] = LANGID_LABELS,
-) -> Evaluation:
-    """Accuracy and confusion matrix of `model` on labelled sentences (course_utils.evaluation)."""
-    if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != len(sentences):
-        raise ValueError(f"labels must be a list with one label per sentence ({len(sentences)})")
-    probs = predict_proba(model, sentences, vocab)
-    targets = label_ids(labels, label_names)
-    return Evaluation(accuracy(probs, targets), confusion_matrix(probs, targets, len(label_names)))

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.optimizers import ScratchAdadelta, ScratchAdagrad, ScratchAdam, ScratchSGD
+from course_utils.scratch.optimizers import ScratchAdadelta, ScratchAdagrad, ScratchAdam, ScratchSGD
 
 
 def _train(make_optimizer, steps=10):

@@ -1,4 +1,4 @@
-"""Word vectors: train small CBOW embeddings, find nearest neighbours, project to 2-D.
+"""Word vectors: train small CBOW embeddings (course_utils.analysis looks at them).
 
 CBOW (continuous bag of words, Mikolov et al. 2013) predicts a word from the
 average of the embeddings of the words around it. Words that appear in similar
@@ -19,12 +19,11 @@ from course_utils._validate import (
     require_sentences,
     require_tensor,
     require_vocab,
-    type_name,
 )
 from course_utils.data.vocab import Vocabulary
-from course_utils.training import fit
+from course_utils.training.loop import fit
 
-__all__ = ["CBOW", "cbow_pairs", "cosine_similarities", "nearest_neighbours", "project_2d", "train_cbow"]
+__all__ = ["CBOW", "cbow_pairs", "train_cbow"]
 
 
 def cbow_pairs(
@@ -110,64 +109,10 @@ def train_cbow(
     lr = require_positive_float(lr, "lr")
     contexts, targets = cbow_pairs(sentences, vocab, window)
     with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(seed)  # the CPU generator only: models are built on the CPU
         model = CBOW(len(vocab), dim, pad_id=vocab.unk_id)
         loader = DataLoader(TensorDataset(contexts, targets), batch_size=batch_size, shuffle=True,
                             num_workers=0, generator=torch.Generator().manual_seed(seed))
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         history = fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs, record_grads=False)
-    return model.embedding.weight.detach().clone(), history.epoch_losses
-
-
-def cosine_similarities(vectors: torch.Tensor, query: torch.Tensor) -> torch.Tensor:
-    """Cosine similarity of `query` [d] with every row of `vectors` [V, d] -> [V] (0 for zero rows)."""
-    require_tensor(vectors, "vectors", floating=True, ndim=2)
-    require_tensor(query, "query", floating=True, ndim=1)
-    if query.shape[0] != vectors.shape[1]:
-        raise ValueError(f"query must have {vectors.shape[1]} entries, got {query.shape[0]}")
-    norms = vectors.norm(dim=1) * query.norm()
-    return (vectors @ query) / norms.clamp(min=1e-12)
-
-
-def nearest_neighbours(vectors: torch.Tensor, vocab: Vocabulary, word: str, k: int = 5) -> list[tuple[str, float]]:
-    """The k words whose vectors have the largest cosine similarity with `word`'s vector.
-
-    vectors: [len(vocab), d], row i is the vector of word id i
-    Returns [(word, cosine), ...], most similar first; the word itself and <unk> are left out.
-    """
-    require_vocab(vocab)
-    require_tensor(vectors, "vectors", floating=True, ndim=2)
-    if vectors.shape[0] != len(vocab):
-        raise ValueError(f"vectors must have one row per word ({len(vocab)}), got {vectors.shape[0]}")
-    if not isinstance(word, str):
-        raise TypeError(f"word must be a str, got {type_name(word)}")
-    if word not in vocab or word == list(vocab)[vocab.unk_id]:
-        raise ValueError(f"word={word!r} is not in the vocabulary")
-    require_int(k, "k", minimum=1)
-    if k > len(vocab) - 2:
-        raise ValueError(f"k={k} is too large: there are only {len(vocab) - 2} other words")
-    similarities = cosine_similarities(vectors.detach(), vectors[vocab[word]].detach()).clone()
-    similarities[vocab[word]] = -float("inf")
-    similarities[vocab.unk_id] = -float("inf")
-    top = similarities.topk(k)
-    words = vocab.decode(top.indices.tolist())
-    return [(w, float(s)) for w, s in zip(words, top.values, strict=True)]
-
-
-def project_2d(vectors: torch.Tensor) -> torch.Tensor:
-    """PCA to two dimensions: [V, d] -> [V, 2], along the two directions of largest variance.
-
-    Computed with an exact SVD (no randomness). An SVD's signs are arbitrary, so
-    each axis is flipped to make its largest-magnitude coordinate positive: the
-    same vectors always give the same picture.
-    """
-    require_tensor(vectors, "vectors", floating=True, ndim=2)
-    if vectors.shape[0] < 2 or vectors.shape[1] < 2:
-        raise ValueError(f"vectors must have at least 2 rows and 2 columns, got shape {tuple(vectors.shape)}")
-    centred = vectors.detach().double() - vectors.detach().double().mean(dim=0)
-    _, _, vh = torch.linalg.svd(centred, full_matrices=False)
-    points = centred @ vh[:2].T  # [V, 2]
-    biggest = points.abs().argmax(dim=0)
-    signs = torch.sign(points[biggest, torch.arange(2)])
-    signs[signs == 0] = 1.0
-    return (points * signs).to(vectors.dtype)
+    return model.embedding.weight.detach().cpu().clone(), history.epoch_losses  # on the CPU, wherever trained

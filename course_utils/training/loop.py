@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from course_utils._validate import require_int, type_name
+from course_utils.runtime import get_device
 
 __all__ = ["History", "NonFiniteLossError", "fit"]
 
@@ -80,6 +81,13 @@ def _steps_1_to_4(
     return closure
 
 
+def _to_device(inputs: Any, device: torch.device) -> Any:
+    """A batch's inputs on `device`: a tensor, or a tuple of tensors such as (ids, offsets)."""
+    if isinstance(inputs, tuple):
+        return tuple(x.to(device) if isinstance(x, torch.Tensor) else x for x in inputs)
+    return inputs.to(device) if isinstance(inputs, torch.Tensor) else inputs
+
+
 def fit(
     model: nn.Module,
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
@@ -89,6 +97,7 @@ def fit(
     *,
     record_grads: bool = True,
     progress: bool = False,
+    device: torch.device | str | None = None,
 ) -> History:
     """Train `model` and return a History of losses and gradient norms.
 
@@ -99,6 +108,8 @@ def fit(
     epochs:       passes over `batches`
     record_grads: keep each parameter's gradient norm at every step
     progress:     show a tqdm progress bar
+    device:       where to train; default: the course's device, get_device() (COURSE_DEVICE). The model
+                  is moved there (in place, so the optimizer keeps its parameters) and so is each batch
 
     Every step is the recipe from the lecture and the tutorial:
     1. clear old gradients, 2. forward pass, 3. loss, 4. backward pass, 5. update.
@@ -120,6 +131,8 @@ def fit(
     if isinstance(batches, torch.Tensor) or not isinstance(batches, Iterable):
         raise TypeError(f"batches must be an iterable of (inputs, targets) pairs, got {type_name(batches)}")
 
+    device = get_device() if device is None else torch.device(device)
+    model.to(device)
     history = History()
     if record_grads:
         history.grad_norms = {name: [] for name, p in model.named_parameters() if p.requires_grad}
@@ -137,7 +150,9 @@ def fit(
         for item in batches:
             if not isinstance(item, (tuple, list)) or len(item) != 2:
                 raise TypeError(f"each batch must be an (inputs, targets) pair, got {type_name(item)}")
-            inputs, targets = item
+            if not isinstance(item[1], torch.Tensor):
+                raise TypeError(f"the targets of a batch must be a torch.Tensor, got {type_name(item[1])}")
+            inputs, targets = _to_device(item[0], device), item[1].to(device)
             step = len(history.losses) + 1
             closure = _steps_1_to_4(model, loss_fn, optimizer, inputs, targets, step, epoch)
             if needs_closure:
