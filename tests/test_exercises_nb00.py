@@ -7,24 +7,20 @@ no in-place or forbidden-function answer to try here.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import torch
 
 from course_utils.exercises import nb00
+from tools.notebooks import defined_in_cell
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "00_welcome.ipynb"
 
 
 def notebook_function(cell_id: str, name: str):
-    """The function `name` as the notebook's cell `cell_id` defines it (the check line runs too, harmlessly)."""
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
-    source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
-    namespace = {"torch": torch, "nb00": nb00}
-    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
-    return namespace[name]
+    """The function `name` as the notebook's cell `cell_id` defines it."""
+    return defined_in_cell(NOTEBOOK, cell_id, name, {"torch": torch, "nb00": nb00})
 
 
 # --- wrong answers ------------------------------------------------------------------------------------

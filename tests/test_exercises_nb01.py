@@ -3,7 +3,6 @@ alternatives pass, the stub is "not attempted". test_exercises_all.py runs the t
 STUBS below, with the rules every exercise keeps (graded hints, the exercise cells after a restart)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,14 @@ import torch.nn.functional as F
 
 from course_utils.checks import Exercise
 from course_utils.exercises import nb01
+from tools.notebooks import defined_in_cell
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01_affine_maps.ipynb"
 
 
 def notebook_function(cell_id: str, name: str):
-    """The function `name` as the notebook's cell `cell_id` defines it (the check line runs too, harmlessly)."""
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
-    source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
-    namespace = {"torch": torch, "nn": nn, "nb01": nb01}
-    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
-    return namespace[name]
+    """The function `name` as the notebook's cell `cell_id` defines it."""
+    return defined_in_cell(NOTEBOOK, cell_id, name, {"torch": torch, "nn": nn, "nb01": nb01})
 
 
 AFF, COMP = nb01.affine_by_hand, nb01.compose

@@ -3,6 +3,8 @@
 test_exercises_all.py runs the tables WRONG and ALTERNATIVES ({exercise: table}) and STUBS below, with the rules
 every exercise keeps (graded hints, the exercise cells after a restart).
 """
+from pathlib import Path
+
 import pytest
 import torch
 import torch.autograd.forward_ad as fwAD
@@ -10,6 +12,7 @@ from torch.func import jacfwd
 
 from course_utils.analysis.graph import numerical_grad
 from course_utils.exercises import nb04
+from tools.notebooks import defined_in_cell
 
 
 def _stub(w, x, y):
@@ -174,28 +177,9 @@ def _x(ctx):
     return ctx.saved_tensors[0]
 
 
-class NotebookSolution(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        return grad_output * 3 * x**2   # chain rule: dL/dx = dL/dy * dy/dx
-
-
-class NotebookStub(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        ...  # your code here: return the gradient with respect to x
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_autograd.ipynb"
+NotebookSolution = defined_in_cell(NOTEBOOK, "d0bdeea3", "CubeSolution", {"torch": torch, "nb04": nb04})
+NotebookStub = defined_in_cell(NOTEBOOK, "3428d837", "Cube", {"torch": torch, "nb04": nb04})
 
 
 class SavesTheDerivative(torch.autograd.Function):

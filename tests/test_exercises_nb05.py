@@ -4,6 +4,7 @@ test_exercises_all.py runs the tables WRONG and ALTERNATIVES ({exercise: table})
 every exercise keeps (graded hints, the exercise cells after a restart).
 """
 import importlib
+from pathlib import Path
 
 import pytest
 import torch
@@ -13,6 +14,7 @@ import torch.nn.functional as F
 from course_utils.checks import Runner
 from course_utils.exercises import nb05
 from course_utils.scratch.optimizers import ScratchSGD
+from tools.notebooks import defined_in_cell
 
 
 def _stub(param, grad, buf, lr, momentum):
@@ -193,13 +195,8 @@ def _maker(body):
     return make_closure
 
 
-def _notebook_solution(optimizer, model, loss_fn, inputs, targets):
-    def closure():
-        optimizer.zero_grad()                       # Step 1
-        loss = loss_fn(model(inputs), targets)      # Steps 2-3
-        loss.backward()                             # Step 4
-        return loss
-    return closure
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_optimizers.ipynb"
+_notebook_solution = defined_in_cell(NOTEBOOK, "8f9632bd", "make_closure_solution", {"torch": torch, "nb05": nb05})
 
 
 def _returns_item(o, m, f, i, t):

@@ -10,7 +10,6 @@ in-place answer changes a list.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -22,18 +21,14 @@ from torch import nn
 import course_utils.data.features
 from course_utils.data.features import sentence_features, token_features
 from course_utils.exercises import nb07
+from tools.notebooks import defined_in_cell
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_embeddings.ipynb"
 
 
 def notebook_function(cell_id: str, name: str):
-    """The function `name` as the notebook's cell `cell_id` defines it, without running its check line."""
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
-    source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
-    source = "\n".join(line for line in source.splitlines() if ".check(" not in line)
-    namespace = {"torch": torch, "F": F, "nn": nn, "nb07": nb07}
-    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
-    return namespace[name]
+    """The function `name` as the notebook's cell `cell_id` defines it."""
+    return defined_in_cell(NOTEBOOK, cell_id, name, {"torch": torch, "F": F, "nn": nn, "nb07": nb07})
 
 
 LOOKUP, FEATURES = nb07.one_hot_lookup, nb07.my_features

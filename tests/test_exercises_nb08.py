@@ -20,18 +20,14 @@ from course_utils.analysis.metrics import accuracy
 from course_utils.checks import Exercise
 from course_utils.data import Vocabulary, bow_matrix, bow_vector, load_langid
 from course_utils.exercises import nb08
+from tools.notebooks import defined_in_cell
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "08_bow_classifier.ipynb"
 
 
 def notebook_function(cell_id: str, name: str):
-    """The function `name` as the notebook's cell `cell_id` defines it, without running its other lines."""
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
-    source = "".join(next(c for c in cells if c.get("id") == cell_id)["source"])
-    source = "\n".join(line for line in source.splitlines() if ".check(" not in line and not line.startswith("print("))
-    namespace = {"torch": torch, "nb08": nb08, "load_langid": load_langid, "Vocabulary": Vocabulary}
-    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
-    return namespace[name]
+    """The function `name` as the notebook's cell `cell_id` defines it."""
+    return defined_in_cell(NOTEBOOK, cell_id, name, {"torch": torch, "nb08": nb08, "load_langid": load_langid, "Vocabulary": Vocabulary})
 
 
 BOW, ACCURACY, UNKNOWN = nb08.bow_by_hand, nb08.accuracy_by_hand, nb08.unknown_rate

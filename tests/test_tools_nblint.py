@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools import nblint
-from tools.notebooks import expects_error, load, shorten_tracebacks
+from tools.notebooks import defined_in_cell, expects_error, load, shorten_tracebacks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -144,3 +144,12 @@ def test_there_are_notebooks_and_strict_nbval_is_configured():
         text = (ROOT / name).read_text()
         assert "nbval-lax" not in text, f"{name} must not relax nbval"
     assert "--nbval " in (ROOT / "pyproject.toml").read_text()
+
+
+def test_defined_in_cell_runs_only_the_definitions(tmp_path):
+    cell = code("def double(x):\n    return 2 * x\n\nprint(double(2))\nnb.exercise.check(double)", 1)
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook(cell)))
+    assert defined_in_cell(path, "c1", "double", {})(4) == 8  # no `nb` needed: the check line is left out
+    with pytest.raises(ValueError, match="no cell with id 'zz'"):
+        defined_in_cell(path, "zz", "double", {})

@@ -45,6 +45,22 @@ def checked_code_cells(nb: Notebook) -> list[int]:
     return [i for i, cell in enumerate(nb["cells"]) if cell.get("cell_type") == "code" and source(cell).strip()]
 
 
+def defined_in_cell(path: str | Path, cell_id: str, name: str, namespace: dict[str, Any]) -> Any:
+    """What the code cell `cell_id` of a notebook defines as `name`, for tests of the notebook's own solutions.
+
+    The cell runs in `namespace` (the names the notebook's earlier cells provide) without its `.check(...)`
+    and `print(...)` lines: only its definitions matter.
+    """
+    cell = next((c for c in load(path)["cells"] if c.get("id") == cell_id), None)
+    if cell is None:
+        raise ValueError(f"{path} has no cell with id {cell_id!r}")
+    lines = source(cell).splitlines()
+    code = "\n".join(line for line in lines if ".check(" not in line and not line.startswith("print("))
+    scope = dict(namespace)
+    exec(compile(code, str(path), "exec"), scope)  # noqa: S102 (the course's own notebook)
+    return scope[name]
+
+
 def short_traceback(output: dict[str, Any]) -> list[str]:
     """The stored form of an error output's traceback: one line, `ErrorType: message`, no file paths.
 

@@ -61,11 +61,9 @@ def training_batches(
 
 def fresh_model(seed: int = 0) -> nn.Module:
     """The checker's model: logistic regression with two output scores."""
-    generator_state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    model = nn.Linear(2, 2)
-    torch.random.set_rng_state(generator_state)
-    return model
+    with torch.random.fork_rng(devices=[]):  # the caller's random state is left as it was
+        torch.default_generator.manual_seed(seed)
+        return nn.Linear(2, 2)
 
 
 def _loop(
