@@ -39,6 +39,7 @@ def test_assert_shape_accepts_matching_shapes_and_wildcards():
     [
         (torch.zeros(5, 3), (None, 5), r"x has shape \(5, 3\), expected \(\*, 5\)"),
         (torch.zeros(5), (5, 1), r"x has shape \(5,\), expected \(5, 1\)"),
+        (torch.zeros(5), (4,), r"x has shape \(5,\), expected \(4,\)$"),  # no "* = any size" note without a *
         (torch.zeros(2, 3, 4), (2, 3), r"shape \(2, 3, 4\)"),
     ],
 )

@@ -32,4 +32,5 @@ def assert_shape(tensor: torch.Tensor, expected: Sequence[int | None], name: str
     actual = tuple(tensor.shape)
     ok = len(actual) == len(expected) and all(e is None or e == a for e, a in zip(expected, actual, strict=False))
     if not ok:
-        raise ValueError(f"{name} has shape {_fmt(actual)}, expected {_fmt(tuple(expected))} (* = any size)")
+        note = " (* = any size)" if None in expected else ""
+        raise ValueError(f"{name} has shape {_fmt(actual)}, expected {_fmt(tuple(expected))}{note}")
