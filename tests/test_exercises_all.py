@@ -60,38 +60,17 @@ WRONG = list(_table("WRONG", with_fragments=True))
 ALTERNATIVES = list(_table("ALTERNATIVES"))
 STUBS = [pytest.param(p.values[2], ..., id=f"{p.id}-ellipsis") for p in EXERCISES] + list(_table("STUBS"))
 
-# A typical wrong answer per exercise, for the hints to escalate on (each is in its notebook's WRONG table).
-ESCALATING = {
-    "nb00.safe_matrix": lambda r, c: torch.ones(r, c),
-    "nb00.reproducible_draw": TESTS["nb00"].unseeded,
-    "nb01.affine_by_hand": lambda x, A, b: x @ A + b,
-    "nb01.compose": lambda A, b, C, d: (A @ C, A @ d),
-    "nb02.sigmoid_derivative": torch.sigmoid,
-    "nb02.relu": lambda x: x.abs(),
-    "nb03.stable_log_softmax": TESTS["nb03"]._shift,
-    "nb03.nll_by_hand": 1.5,
-    "nb04.grad_by_hand": lambda w, x, y: (2 * (w * x - y) * x).sum(),
-    "nb04.cube_backward": TESTS["nb04"]._cube(lambda ctx, g: g),
-    "nb05.momentum_step": lambda p, g, b, lr, m: (p - lr * g, g.clone()),
-    "nb05.lbfgs_closure": TESTS["nb05"]._maker(TESTS["nb05"]._body(zero_grad=False)),
-    "nb06.fix_training_loop": TESTS["nb06"].make_loop(zero_grad=False),
-    "nb06.checked_mse": TESTS["nb06"].only_predictions_checked,
-    "nb06.diagnose": "lr too high",
-    "nb07.one_hot_lookup": TESTS["nb07"].as_float32,
-    "nb07.my_features": TESTS["nb07"].current_tag,
-    "nb08.bow_by_hand": TESTS["nb08"].bow_loop(add=False),
-    "nb08.accuracy_by_hand": TESTS["nb08"].wrong_axis,
-    "nb08.unknown_rate": TESTS["nb08"].lowercased,
-}
+# A typical wrong answer per exercise, for the hints to escalate on: each test_exercises_nbNN.py's ESCALATING.
+ESCALATING = {NAMES[exercise]: answer for name in MODULES for exercise, answer in TESTS[name].ESCALATING.items()}
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def test_there_are_twenty_exercises_in_nine_notebooks():
+def test_every_notebook_has_exercises_and_every_exercise_an_escalating_answer():
     assert len(MODULES) == 9
-    assert len(EXERCISES) == 20
+    assert {p.id.split(".")[0] for p in EXERCISES} == set(MODULES)
     assert [f"nb{path.name[:2]}" for path in NOTEBOOKS] == MODULES
     assert set(ESCALATING) == set(NAMES.values())
 

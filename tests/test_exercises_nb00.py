@@ -188,3 +188,10 @@ def test_uninitialised_memory_settings_are_restored():
     before = (torch.are_deterministic_algorithms_enabled(), torch.utils.deterministic.fill_uninitialized_memory)
     nb00.safe_matrix.check(lambda r, c: torch.empty(r, c))
     assert (torch.are_deterministic_algorithms_enabled(), torch.utils.deterministic.fill_uninitialized_memory) == before
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb00.safe_matrix: lambda r, c: torch.ones(r, c),
+    nb00.reproducible_draw: unseeded,
+}

@@ -172,3 +172,10 @@ def test_messages_never_show_the_reference_values(exercise: Exercise, wrong):
         for tensor in want if isinstance(want, tuple) else (want,):
             for value in tensor.flatten().tolist():
                 assert not any(text in message for text in _shown(value)), value
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb01.affine_by_hand: lambda x, A, b: x @ A + b,
+    nb01.compose: lambda A, b, C, d: (A @ C, A @ d),
+}

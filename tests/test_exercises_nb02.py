@@ -202,3 +202,10 @@ def test_messages_never_show_the_reference_values(exercise: Exercise, wrong):
         for value in exercise.reference(*case.args).flatten().tolist():
             if value != 0 and abs(value) < 1e6:
                 assert f"{value:.4f}" not in message and f"{value:.3f}" not in message, value
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb02.sigmoid_derivative: torch.sigmoid,
+    nb02.relu: lambda x: x.abs(),
+}

@@ -274,3 +274,10 @@ def test_a_wrong_answer_never_shows_the_reference_values():
     message = nb03.stable_log_softmax.check(lambda x: x - x.amax(dim=-1, keepdim=True) - 1.0).message()
     for value in want.tolist():
         assert f"{value:.3f}" not in message and f"{value:.4f}" not in message
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb03.stable_log_softmax: _shift,
+    nb03.nll_by_hand: 1.5,
+}

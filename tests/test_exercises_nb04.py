@@ -285,3 +285,10 @@ STUBS = [
     pytest.param(nb04.cube_backward, NotebookStub, id="cube-notebook-stub"),
     pytest.param(nb04.cube_backward, _cube(lambda ctx, g: None), id="cube-backward-returns-None"),
 ]
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb04.grad_by_hand: lambda w, x, y: (2 * (w * x - y) * x).sum(),
+    nb04.cube_backward: _cube(lambda ctx, g: g),
+}

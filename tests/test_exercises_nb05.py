@@ -419,3 +419,10 @@ def test_a_wrong_answer_never_shows_the_reference_values():
     loss = loss_fn(model(inputs), targets).item()
     message = nb05.lbfgs_closure.check(_maker(_body(returns=lambda loss: 2 * loss))).message()
     assert f"{loss:.3f}" not in message and f"{2 * loss:.3f}" not in message
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb05.momentum_step: lambda p, g, b, lr, m: (p - lr * g, g.clone()),
+    nb05.lbfgs_closure: _maker(_body(zero_grad=False)),
+}

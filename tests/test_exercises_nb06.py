@@ -419,3 +419,11 @@ def test_the_exercise_cells_use_no_name_from_earlier_cells():
 def test_mystery_run_is_unchanged():
     history = nb06.mystery_history()
     assert history.steps == 40 and math.isfinite(history.losses[-1])
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb06.fix_training_loop: make_loop(zero_grad=False),
+    nb06.checked_mse: only_predictions_checked,
+    nb06.diagnose: "lr too high",
+}

@@ -342,3 +342,10 @@ def test_messages_never_show_the_reference_values():
         for case in nb07.FEATURE_CASES:
             for feature in nb07._features_with_conjunction(*case.args):
                 assert feature not in message, feature
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb07.one_hot_lookup: as_float32,
+    nb07.my_features: current_tag,
+}

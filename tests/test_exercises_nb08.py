@@ -343,3 +343,11 @@ def test_tiny_vocabulary_is_the_tutorials_training_vocabulary():
 def test_the_dev_case_uses_the_training_vocabulary():
     train, _ = load_langid("train")
     assert len(nb08._TRAIN_VOCAB) == len(Vocabulary.build(train))
+
+
+# A typical wrong answer per exercise, for the hints to escalate on (test_exercises_all.py; each is also in WRONG).
+ESCALATING = {
+    nb08.bow_by_hand: bow_loop(add=False),
+    nb08.accuracy_by_hand: wrong_axis,
+    nb08.unknown_rate: lowercased,
+}
