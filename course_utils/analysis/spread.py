@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import torch
 
+from course_utils._validate import require_int, type_name
+
 __all__ = ["Spread", "over_seeds", "wilson_interval"]
 
 
@@ -63,7 +65,7 @@ def over_seeds(run: Callable[[int], float], seeds: Iterable[int]) -> Spread:
     The caller's random state is left as it was (torch.random.fork_rng).
     """
     if not callable(run):
-        raise TypeError(f"run: expected a function seed -> score, got {type(run).__name__}")
+        raise TypeError(f"run: expected a function seed -> score, got {type_name(run)}")
     seeds = list(seeds)
     if not seeds or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
         raise ValueError(f"seeds: expected a non-empty sequence of ints, got {seeds!r}")
@@ -77,7 +79,7 @@ def over_seeds(run: Callable[[int], float], seeds: Iterable[int]) -> Spread:
                     raise ValueError(f"run: expected a single score, got a tensor of shape {tuple(score.shape)}")
                 score = score.item()
             if not isinstance(score, (int, float)) or isinstance(score, bool):
-                raise TypeError(f"run: expected a float score, got {type(score).__name__} for seed {seed}")
+                raise TypeError(f"run: expected a float score, got {type_name(score)} for seed {seed}")
             values.append(float(score))
     return Spread(tuple(values))
 
@@ -87,9 +89,8 @@ def wilson_interval(correct: int, total: int, z: float = 1.96) -> tuple[float, f
 
     Unlike p ± z·sqrt(p(1-p)/n) it stays inside [0, 1] and is not zero-width at 0 % or 100 %.
     """
-    for name, value in (("correct", correct), ("total", total)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name}: expected an int, got {type(value).__name__}")
+    require_int(correct, "correct")
+    require_int(total, "total")
     if total <= 0 or not 0 <= correct <= total:
         raise ValueError(f"correct, total: expected 0 <= correct <= total and total > 0, got {correct}, {total}")
     if not z > 0:
