@@ -14,6 +14,10 @@ A subclass defines:
     example()             -> (classmethod) an instance with demonstration data, if the
                              constructor needs arguments
 
+Without a kernel (a notebook opened fresh, a static page) a widget view shows nothing, so the display bundle
+also carries the current picture as `image/png` (`_repr_mimebundle_`): front ends that can show the live
+widget prefer it, the others show the picture. nbval does not compare PNGs.
+
 Speed (a slider must answer in milliseconds): artists that change on every update can be
 created with `animated=True`. The rest of the figure (axes, ticks, contours, legends) is then
 rendered once and reused, and only the animated artists are drawn on top of it. Override
@@ -21,6 +25,7 @@ rendered once and reused, and only the animated artists are drawn on top of it. 
 """
 from __future__ import annotations
 
+import base64
 import io
 from html import escape
 from typing import Any
@@ -133,6 +138,13 @@ class PlotWidget(widgets.VBox):
         buffer = io.BytesIO()
         picture.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        """The widget view and its plain-text repr (ipywidgets), plus the current picture as a PNG fallback."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        return bundle
 
     def __repr__(self) -> str:
         args = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
