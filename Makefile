@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # Plots in the kernels must be inline; a stray MPLBACKEND would change the outputs.
 unexport MPLBACKEND
 
-.PHONY: help lab test test-browser unit nbval lint refresh bench lock clean
+.PHONY: help lab test test-browser unit nbval lint refresh bench site lock clean
 
 help: ## list every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | \
@@ -41,13 +41,15 @@ $(DEV_STAMP): $(STAMP) $(DEV_LOCK)
 
 # --- JupyterLab -------------------------------------------------------------------------------------------
 # No package index is queried behind the student's back, as in the browser tests (tests/browser/lab.py):
-# the extension manager is read-only and hidden, no news, no update check.
+# the extension manager is read-only and hidden, no news, no update check. tools/lab_overrides.json also binds
+# F8 to the lecture view: presentation mode + single-document mode + no side panel (F8 again: back).
+# The slideshow extension (jupyterlab-slideshow, in the lab extra) presents a notebook as slides, widgets live.
 LAB_FLAGS := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: $(STAMP) ## set up .venv if needed and open JupyterLab on notebooks/
 	@mkdir -p $(dir $(LAB_OVERRIDES))
-	@echo '{"@jupyterlab/extensionmanager-extension:plugin": {"enabled": false}}' > $(LAB_OVERRIDES)
+	@cp tools/lab_overrides.json $(LAB_OVERRIDES)
 	@echo "Starting JupyterLab; open the http://127.0.0.1:...?token=... URL it prints below."
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_FLAGS) \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
@@ -60,8 +62,9 @@ test: $(DEV_STAMP) ## set up .venv if needed, run unit tests + ruff + strict nbv
 	@$(BROWSER_NOTE)
 
 # JupyterLab in Debian's headless Chromium (tests/browser/): every notebook runs with Run All Cells and
-# every widget responds; screenshots in artifacts/browser/. Without Chromium they are skipped (not in CI).
-test-browser: $(DEV_STAMP) ## every notebook in JupyterLab in headless Chromium: Run All, then every widget
+# every widget responds; then every page of the static site (built first: make site) is checked offline.
+# Screenshots in artifacts/browser/ and artifacts/site-browser/. Without Chromium they are skipped (not in CI).
+test-browser: $(DEV_STAMP) site ## JupyterLab in headless Chromium (Run All, every widget), then every page of the site
 	$(BIN)/python -m pytest tests/browser -m browser -rs $(PYTEST_ARGS)
 
 CHROMIUM_BIN = $${CHROMIUM:-$$(command -v chromium || echo /usr/bin/chromium)}
@@ -101,6 +104,20 @@ refresh: $(DEV_STAMP) ## re-execute notebooks in place, strip volatile metadata,
 # Prints a table and writes artifacts/bench/bench.json (docs/benchmarks.md explains the figures).
 bench: $(DEV_STAMP) ## measure the course's speed (table + artifacts/bench/bench.json)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The course as a static site, from the notebooks' stored outputs (nothing re-executed), offline: Jupyter Book 1
+# (Sphinx + MyST-NB; docs/site/ holds its config, table of contents and front page). MathJax 3 is copied from
+# the django-static-mathjax package in .venv, never fetched from a CDN. Warnings (a broken link) are errors.
+SITE_SRC := artifacts/site-src
+SITE     := artifacts/site
+MATHJAX  = $$($(BIN)/python -c 'import mathjax, pathlib; print(pathlib.Path(mathjax.__file__).parent / "static/mathjax/es5")')
+site: $(DEV_STAMP) ## build the course as a static site (artifacts/site/_build/html) from the stored outputs, offline
+	rm -rf $(SITE_SRC) $(SITE)
+	mkdir -p $(SITE_SRC)/_mathjax
+	cp docs/site/_config.yml docs/site/_toc.yml docs/site/index.md notebooks/[0-9][0-9]_*.ipynb $(SITE_SRC)/
+	cp -r "$(MATHJAX)" $(SITE_SRC)/_mathjax/mathjax
+	$(BIN)/jupyter-book build --warningiserror --keep-going --path-output $(SITE) $(SITE_SRC)
+	@echo "The site: $(SITE)/_build/html/index.html (make test-browser serves it on 127.0.0.1 and checks every page)"
 
 # Both locks from pyproject.toml with pip-compile, keeping every pin that still fits (add --upgrade by hand
 # to move versions). The dev lock is constrained by the runtime lock, so the two always agree.
