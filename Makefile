@@ -89,14 +89,15 @@ lint: $(DEV_STAMP) ## ruff on all Python code, then the notebook lint on NBS; pr
 
 # Re-execute notebooks in place ("Restart Kernel & Run All"), merge each cell's print output into one stream
 # (how the kernel splits it depends on timing), shorten stored tracebacks to `ErrorType: message` (no machine
-# paths), then strip volatile metadata (timings, widget state) with nbstripout, keeping outputs, execution
-# counts and cell ids; then lint.
+# paths), write the lecture's slide metadata (tools/slides.py), then strip volatile metadata (timings, widget
+# state) with nbstripout, keeping outputs, execution counts and cell ids; then lint.
 NBSTRIPOUT_ARGS := --keep-output --keep-count --keep-id
 refresh: $(DEV_STAMP) ## re-execute notebooks in place, strip volatile metadata, lint (NBS=... for some)
 	$(BIN)/python -m tools.nblint --check-args $(NBS)
 	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace $(NBS)
 	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --inplace --CoalesceStreamsPreprocessor.enabled=True $(NBS)
 	$(BIN)/python -m tools.notebooks shorten-tracebacks $(NBS)
+	$(BIN)/python -m tools.slides apply $(NBS)
 	$(BIN)/nbstripout $(NBSTRIPOUT_ARGS) $(NBS)
 	$(BIN)/python -m tools.nblint $(NBS)
 

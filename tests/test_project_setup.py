@@ -1,6 +1,7 @@
 """What the Makefile, the locks and pyproject.toml promise: every target in `make help`, a clear Python-version
 guard, locks that pin torch 2.13.0 without CUDA packages and agree with each other, every import declared."""
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -41,7 +42,18 @@ def test_make_lab_queries_no_package_index_as_the_browser_tests():
     harness_flags = re.findall(r'"(--LabApp\.[^"]+)"', (ROOT / "tests" / "browser" / "lab.py").read_text())
     assert harness_flags and all(flag in lab_flags for flag in harness_flags)
     assert lab.LAB_SETTINGS["@jupyterlab/extensionmanager-extension/plugin"] == {"enabled": False}
-    assert '{"@jupyterlab/extensionmanager-extension:plugin": {"enabled": false}}' in MAKEFILE
+    assert "cp tools/lab_overrides.json $(LAB_OVERRIDES)" in MAKEFILE
+    overrides = json.loads((ROOT / "tools" / "lab_overrides.json").read_text())
+    assert overrides["@jupyterlab/extensionmanager-extension:plugin"] == {"enabled": False}
+
+
+def test_make_lab_binds_one_key_to_the_lecture_view():
+    overrides = json.loads((ROOT / "tools" / "lab_overrides.json").read_text())
+    (shortcut,) = overrides["@jupyterlab/shortcuts-extension:shortcuts"]["shortcuts"]
+    assert shortcut["keys"] == ["F8"] and shortcut["command"] == "apputils:run-all-enabled"
+    assert shortcut["args"]["commands"] == ["application:toggle-presentation-mode", "application:toggle-mode",
+                                            "application:toggle-left-area"]
+    assert "F8" in (ROOT / "README.md").read_text()  # the README tells the lecturer
 
 
 def test_python_version_guard():

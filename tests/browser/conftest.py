@@ -41,4 +41,6 @@ def _order(item: pytest.Item) -> tuple:
     params = getattr(item, "callspec", None) and item.callspec.params
     if not params or "notebook" not in params:
         return (0, "", 0, 0)
-    return (1, params["notebook"], "widget_cell" in params, params.get("widget_cell", 0))
+    # its run, then its widgets, then the lecture (which steps through the whole deck)
+    kind = 1 if "widget_cell" in params else 2 if item.originalname == "test_lecture" else 0
+    return (1, params["notebook"], kind, params.get("widget_cell", 0))

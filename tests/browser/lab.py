@@ -72,6 +72,12 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     "@jupyterlab/extensionmanager-extension/plugin": {"enabled": False},
+    # jupyterlab-slideshow keeps "presenting" in the user settings: every page starts as a notebook.
+    "jupyterlab-slideshow/plugin": {"active": False},
+    # The lecture view's key, as `make lab` binds it (tools/lab_overrides.json).
+    "@jupyterlab/shortcuts-extension/shortcuts": json.loads(
+        (Path(__file__).resolve().parents[2] / "tools" / "lab_overrides.json").read_text(encoding="utf-8"))[
+        "@jupyterlab/shortcuts-extension:shortcuts"],
 }
 
 
@@ -556,3 +562,100 @@ def exercise_widget(run: LabRun, index: int, screenshot: Path,
     problems += [p for p in run_problems(run.ipynb, read_cells(page)) if str(p) not in known]
     problems += log_problems(log_console_entries(page)[log_before:])
     return actions, problems
+
+
+# --- lecture mode: the lecture view (F8) and the deck (jupyterlab-slideshow) -------------------------
+
+_ONSCREEN_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+                         .flatMap((cell, i) => cell.classList.contains('jp-deck-mod-onscreen') ? [i] : [])"""
+_VIEW_JS = """() => ({presentation: document.querySelector('#main').classList.contains('jp-mod-presentationMode'),
+                      single: document.querySelector('#main').dataset.shellMode === 'single-document',
+                      leftHidden: document.querySelector('#jp-left-stack').classList.contains('lm-mod-hidden')})"""
+
+
+def lecture_view(page) -> dict[str, bool]:
+    """{presentation, single, leftHidden}: what the lecture view key (F8) switches."""
+    return page.evaluate(_VIEW_JS)
+
+
+def onscreen_cells(page) -> list[int]:
+    """Indexes of the cells on the current slide."""
+    return page.evaluate(_ONSCREEN_JS)
+
+
+def start_deck(page) -> None:
+    """From the first cell, as a lecturer starts: click it, then the deck button in the notebook's toolbar."""
+    cell_locator(page, 0).click()
+    page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck'] button").first.click()
+    page.wait_for_selector("body[data-jp-deck-mode='presenting']", state="attached", timeout=30_000)
+
+
+def deck_next(page) -> bool:
+    """One step on the deck's remote, as a lecturer clicks it: down (the next subslide or fragment) where it is
+    enabled, else forward (the next slide). False when neither is enabled: the end of the deck."""
+    for direction in ("down", "forward"):
+        button = page.locator(f".jp-Deck-Remote .jp-deck-mod-direction-{direction}").first
+        if button.count() and "jp-mod-disabled" not in (button.get_attribute("class") or ""):
+            button.click()
+            return True
+    return False
+
+
+def stop_deck(page) -> None:
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.body.dataset.jpDeckMode !== 'presenting'", timeout=30_000)
+
+
+def present(run: LabRun, screenshot: Path, max_presses: int = 400) -> tuple[list[list[int]], list[Problem]]:
+    """Present the notebook: start the deck, step through every slide with the deck's remote (down into a
+    subslide where there is one, else forward); on the first slide that shows a widget, change its first control
+    (its picture or readout must change); at the last cell, stop with Esc.
+
+    Returns the slides seen (the on-screen cells of each) and the problems (new Log Console entries included).
+    """
+    page = run.page
+    page.keyboard.press("Escape")  # command mode, whatever the widget tests left focused
+    log_before = len(log_console_entries(page))
+    problems: list[Problem] = []
+    slides: list[list[int]] = []
+    last = max(i for i, cell in enumerate(run.ipynb["cells"])  # the last cell a slide can show
+               if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") not in ("skip", "notes"))
+    widgets = set(widget_cells(run.ipynb))
+    tried = False
+    start_deck(page)
+    try:
+        for _ in range(max_presses):
+            shown = onscreen_cells(page)
+            if shown and (not slides or shown != slides[-1]):
+                slides.append(shown)
+                on_widget = sorted(widgets & set(shown))
+                if on_widget and not tried:
+                    tried = True
+                    cell = cell_locator(page, on_widget[0])
+                    controls = widget_controls(cell)
+                    if not controls:
+                        problems.append(Problem(on_widget[0], f"{cell_label(run.ipynb, on_widget[0])}: on its slide, "
+                                                              "the widget shows no control"))
+                    else:
+                        before = wait_until_stable(cell)
+                        action = change_control(controls[0])
+                        if not wait_for_change(cell, before):
+                            problems.append(Problem(on_widget[0], f"{cell_label(run.ipynb, on_widget[0])} on its "
+                                                    f"slide: {action}, but the widget did not change"))
+                        wait_until_idle(page)
+            if shown and shown[-1] >= last:
+                break
+            if not deck_next(page):
+                problems.append(Problem(-1, f"the deck's remote offers no next slide after cell {shown[-1:]}"))
+                break
+            page.wait_for_timeout(150)
+        else:
+            problems.append(Problem(-1, f"the deck never reached the last cell after {max_presses} steps "
+                                        f"(slides seen: {len(slides)})"))
+        page.screenshot(path=screenshot)
+    finally:
+        stop_deck(page)
+    if widgets and not tried:
+        problems.append(Problem(-1, "no slide showed a widget, though the notebook has one"))
+    problems += log_problems(log_console_entries(page)[log_before:])
+    return slides, problems

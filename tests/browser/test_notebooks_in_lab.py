@@ -9,6 +9,10 @@ JupyterLab, started on a copy of notebooks/, is driven in Debian's headless Chro
 - test_widget_responds: for each cell stored with a widget, every control is changed (keyboard on a
   slider's handle, another option in a dropdown, new text + Enter in a text box) and the widget's
   picture or readout must change, with the kernel staying error-free.
+- test_lecture: for each notebook, as a lecturer presents it: F8 switches the lecture view on (presentation
+  mode, single document, no side panel) and off again; then the deck (jupyterlab-slideshow) starts at the
+  first cell and is stepped with its remote to the last cell, the first widget met on a slide has a control
+  changed (its picture or readout must change), and Esc stops it; the Log Console must stay empty.
 - test_harness_*: the harness on notebooks broken on purpose (fixtures/): the failure message carries
   the traceback.
 
@@ -166,4 +170,21 @@ def test_widget_responds(notebook: lab.LabRun, widget_cell: int, artifacts: Path
     screenshot = artifacts / f"{Path(notebook.notebook).stem}-cell{widget_cell}.png"
     actions, problems = lab.exercise_widget(notebook, widget_cell, screenshot)
     print("\n".join(actions))  # in the report of a failure, and with -s
+    fail_on(notebook.notebook, problems, screenshot)
+
+
+def test_lecture(notebook: lab.LabRun, artifacts: Path):
+    page = notebook.page
+    page.keyboard.press("Escape")
+    before = lab.lecture_view(page)
+    page.keyboard.press("F8")
+    page.wait_for_timeout(300)
+    on = lab.lecture_view(page)
+    page.keyboard.press("F8")
+    page.wait_for_timeout(300)
+    assert on == {"presentation": True, "single": True, "leftHidden": True}, f"F8 (lecture view) gave {on}"
+    assert lab.lecture_view(page) == before, "F8 again did not bring back the usual view"
+    screenshot = artifacts / f"{Path(notebook.notebook).stem}-deck.png"
+    slides, problems = lab.present(notebook, screenshot)
+    print(f"{len(slides)} slides: " + " ".join(f"{s[0]}-{s[-1]}" for s in slides))
     fail_on(notebook.notebook, problems, screenshot)
