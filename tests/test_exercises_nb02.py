@@ -21,10 +21,13 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "02_nonlineari
 
 def notebook_function(cell_id: str, name: str):
     """The function `name` as the notebook's cell `cell_id` defines it."""
-    return defined_in_cell(NOTEBOOK, cell_id, name, {"torch": torch, "nn": nn, "F": F, "nb02": nb02})
+    return defined_in_cell(NOTEBOOK, cell_id, name, {"torch": torch, "nn": nn, "F": F, "nb02": nb02, "math": math})
 
 
 SIG, RELU = nb02.sigmoid_derivative, nb02.relu
+TANH, LEAKY = nb02.tanh_from_sigmoid, nb02.leaky_init_std
+TANH_RULE = "is not allowed in this exercise: the task is to write tanh with sigma (torch.sigmoid) and arithmetic only"
+LEAKY_RULE = "is not allowed in this exercise: the task is to derive the std yourself"
 SIG_RULE = "is not allowed in this exercise: the task is to compute the derivative from its formula"
 RELU_RULE = "is not allowed in this exercise: the task is to write ReLU yourself"
 INPLACE = "changed its input `x` in place"
@@ -131,6 +134,55 @@ WRONG = [
     pytest.param(RELU, lambda x: F.leaky_relu(x, 0.0), ("`torch.nn.functional.leaky_relu`", RELU_RULE),
                  id="relu-forbidden-leaky-relu"),
     pytest.param(RELU, torch.randn(3), "expected a function relu(x)", id="relu-not-a-function"),
+    # tanh_from_sigmoid: the classic slips of the derivation, each with its reason; the forbidden shortcuts
+    pytest.param(TANH, lambda x: 2 * torch.sigmoid(x) - 1, ("gives tanh(x/2)", "half as steeply"), id="tanh-2sig-x-minus-1"),
+    pytest.param(TANH, lambda x: torch.sigmoid(2 * x) * 2, ("tanh stays between -1 and 1", "the shift"),
+                 id="tanh-2sig-2x-no-shift"),
+    pytest.param(TANH, lambda x: 2 * torch.sigmoid(4 * x) - 1, "gives tanh(2x)", id="tanh-2sig-4x"),
+    pytest.param(TANH, lambda x: 1 - 2 * torch.sigmoid(2 * x), "the sign is flipped", id="tanh-sign-flipped"),
+    pytest.param(TANH, lambda x: torch.sigmoid(2 * x) - 0.5, "0.5 times tanh(x)", id="tanh-half-the-factor"),
+    pytest.param(TANH, lambda x: torch.sigmoid(2 * x) - 1, ("tanh(0) = 0", "at x = 0: check the shift"),
+                 id="tanh-wrong-shift"),
+    pytest.param(TANH, lambda x: torch.sigmoid(2 * x), "tanh(0) = 0", id="tanh-no-shift-at-all"),
+    pytest.param(TANH, lambda x: torch.sigmoid(2 * x) * (x != 0), "your values are never negative", id="tanh-never-negative"),
+    pytest.param(TANH, lambda x: (2 * torch.sigmoid(2 * x) - 1).float(), ("float64", "dtype torch.float32"),
+                 id="tanh-float-cast"),
+    pytest.param(TANH, lambda x: (2 * torch.sigmoid(2 * x) - 1).flatten(), "shape (4,), but shape (2, 2)",
+                 id="tanh-flattened"),
+    pytest.param(TANH, lambda x: 2 * x.sigmoid_() - 1, INPLACE, id="tanh-inplace-sigmoid_"),
+    pytest.param(TANH, torch.tanh, ("`torch.tanh`", TANH_RULE), id="tanh-forbidden-torch-tanh"),
+    pytest.param(TANH, lambda x: x.tanh(), ("`torch.Tensor.tanh`", TANH_RULE), id="tanh-forbidden-Tensor-tanh"),
+    pytest.param(TANH, lambda x: nn.Tanh()(x), "`torch.tanh`", id="tanh-forbidden-nn-Tanh"),
+    pytest.param(TANH, lambda x: F.tanh(x), "`torch.nn.functional.tanh`", id="tanh-forbidden-F-tanh"),
+    pytest.param(TANH, lambda x: x - F.tanhshrink(x), "`torch.nn.functional.tanhshrink`", id="tanh-forbidden-tanhshrink"),
+    pytest.param(TANH, lambda x: (torch.exp(x) - torch.exp(-x)) / (torch.exp(x) + torch.exp(-x)), "`torch.exp`",
+                 id="tanh-forbidden-exp"),
+    pytest.param(TANH, lambda x: (math.e**x - math.e**-x) / (math.e**x + math.e**-x), "`torch.Tensor.__rpow__`",
+                 id="tanh-forbidden-e-power"),
+    pytest.param(TANH, lambda x: torch.sinh(x) / torch.cosh(x), "`torch.sinh`", id="tanh-forbidden-sinh"),
+    pytest.param(TANH, lambda x: 1 - 2 / (torch.pow(math.e, 2 * x) + 1), "`torch.pow`", id="tanh-forbidden-pow-of-e"),
+    pytest.param(TANH, lambda x: torch.tensor([math.tanh(v) for v in x.tolist()]), "`math.tanh`",
+                 id="tanh-forbidden-math-tanh"),
+    pytest.param(TANH, "2 sigma(2x) - 1", "expected a function tanh_from_sigmoid(x)", id="tanh-not-a-function"),
+    # leaky_init_std: Kaiming unchanged, variance instead of std, slope not squared, Xavier, a tensor, torch's gain
+    pytest.param(LEAKY, lambda width, slope: math.sqrt(2 / width), ("slope 0.2", "grows by a factor of about 2.19"),
+                 id="leaky-ignores-the-slope"),
+    pytest.param(LEAKY, lambda width, slope: 2 / ((1 + slope**2) * width), "the variance sigma^2",
+                 id="leaky-variance-not-std"),
+    pytest.param(LEAKY, lambda width, slope: math.sqrt(2 / ((1 + slope) * width)), "shrinks by a factor",
+                 id="leaky-slope-not-squared"),
+    pytest.param(LEAKY, lambda width, slope: math.sqrt(1 / width), ("plain ReLU", "shrinks by a factor"),
+                 id="leaky-xavier"),
+    pytest.param(LEAKY, lambda width, slope: math.sqrt(2) / width, "shrinks by a factor", id="leaky-sqrt2-over-n"),
+    pytest.param(LEAKY, lambda width, slope: -math.sqrt(2 / ((1 + slope**2) * width)), "positive, finite number",
+                 id="leaky-negative"),
+    pytest.param(LEAKY, lambda width, slope: torch.tensor(2 / ((1 + slope**2) * width)).sqrt(), "`.item()`",
+                 id="leaky-a-tensor"),
+    pytest.param(LEAKY, lambda width, slope: nn.init.calculate_gain("leaky_relu", slope) / math.sqrt(width),
+                 ("`torch.nn.init.calculate_gain`", LEAKY_RULE), id="leaky-forbidden-calculate-gain"),
+    pytest.param(LEAKY, lambda width, slope: nn.init.kaiming_normal_(torch.empty(width, width), a=slope).std().item(),
+                 "`torch.nn.init.kaiming_normal_`", id="leaky-forbidden-kaiming-normal"),
+    pytest.param(LEAKY, 0.177, "expected a function leaky_init_std(width, slope)", id="leaky-not-a-function"),
 ]
 
 
@@ -152,6 +204,18 @@ ALTERNATIVES = [
     pytest.param(RELU, lambda x: x.clamp_min(0), id="relu-clamp_min"),
     pytest.param(RELU, lambda x: x.masked_fill(x < 0, 0), id="relu-masked_fill"),
     pytest.param(RELU, lambda x: (x + x.abs()) / 2, id="relu-abs-formula"),
+    pytest.param(TANH, nb02._tanh_from_sigmoid, id="tanh-reference"),
+    pytest.param(TANH, notebook_function("ex3sol00", "tanh_from_sigmoid_solution"), id="tanh-notebook-solution"),
+    pytest.param(TANH, lambda x: torch.sigmoid(2 * x) - torch.sigmoid(-2 * x), id="tanh-difference-of-sigmoids"),
+    pytest.param(TANH, lambda x: 1 - 2 * torch.sigmoid(-2 * x), id="tanh-one-minus"),
+    pytest.param(TANH, lambda x: 2 * (2 * x).sigmoid() - 1, id="tanh-method"),
+    pytest.param(TANH, lambda x: 2 * torch.special.expit(x + x) - 1, id="tanh-expit"),
+    pytest.param(TANH, lambda x: 2 / (1 + 1 / torch.sigmoid(2 * x) - 1) - 1, id="tanh-roundabout"),
+    pytest.param(LEAKY, nb02._leaky_init_std, id="leaky-reference"),
+    pytest.param(LEAKY, notebook_function("ex4sol00", "leaky_init_std_solution"), id="leaky-notebook-solution"),
+    pytest.param(LEAKY, lambda width, slope: (2 / (1 + slope * slope) / width) ** 0.5, id="leaky-power"),
+    pytest.param(LEAKY, lambda width, slope: math.sqrt(2 / (1 + slope**2)) / math.sqrt(width), id="leaky-gain-over-sqrt"),
+    pytest.param(LEAKY, lambda width, slope: float(torch.tensor(2 / ((1 + slope**2) * width)).sqrt()), id="leaky-float"),
 ]
 
 
@@ -188,6 +252,8 @@ def test_forbidden_helpers_are_restored_after_the_check():
 STUBS = [
     pytest.param(SIG, notebook_function("260d4a65", "sigmoid_derivative"), id="sig-notebook-stub"),
     pytest.param(RELU, notebook_function("2501aed4", "relu"), id="relu-notebook-stub"),
+    pytest.param(TANH, notebook_function("ex3stub0", "tanh_from_sigmoid"), id="tanh-notebook-stub"),
+    pytest.param(LEAKY, notebook_function("ex4stub0", "leaky_init_std"), id="leaky-notebook-stub"),
 ]
 
 
@@ -208,4 +274,33 @@ def test_messages_never_show_the_reference_values(exercise: Exercise, wrong):
 ESCALATING = {
     nb02.sigmoid_derivative: torch.sigmoid,
     nb02.relu: lambda x: x.abs(),
+    nb02.tanh_from_sigmoid: lambda x: 2 * torch.sigmoid(x) - 1,
+    nb02.leaky_init_std: lambda width, slope: math.sqrt(2 / width),
 }
+
+
+def test_the_tanh_identity_holds_and_the_cases_cover_zero_large_values_and_float64():
+    for case in TANH.cases:
+        x = case.args[0]
+        assert torch.allclose(nb02._tanh_from_sigmoid(x), torch.tanh(x), atol=1e-6)
+    assert any((c.args[0] == 0).any() for c in TANH.cases)  # a missing shift shows at x = 0
+    assert any(c.args[0].abs().max() >= 30 for c in TANH.cases)
+    assert any(c.args[0].dtype == torch.float64 for c in TANH.cases)
+
+
+def test_the_leaky_std_keeps_the_signal_and_agrees_with_torch():
+    for case in LEAKY.cases:
+        width, slope = case.args
+        std = nb02._leaky_init_std(width, slope)
+        assert nb02._layer_factor(std, width, slope) == pytest.approx(1.0)
+        assert std == pytest.approx(nn.init.calculate_gain("leaky_relu", slope) / math.sqrt(width))
+    # the theory the checker's message uses: a simulated 64-wide stack keeps its mean square with the right std
+    g = torch.Generator().manual_seed(0)
+    h = torch.randn(2048, 64, generator=g, dtype=torch.float64)
+    squares = []
+    for _ in range(10):
+        h = F.leaky_relu(h @ (nb02._leaky_init_std(64, 0.2) * torch.randn(64, 64, generator=g, dtype=torch.float64)), 0.2)
+        squares.append((h**2).mean().item())
+    assert 0.5 < squares[-1] / squares[0] < 2
+    assert any(slope == 0 for _, slope in (c.args for c in LEAKY.cases))  # Kaiming
+    assert any(slope == 1 for _, slope in (c.args for c in LEAKY.cases))  # Xavier

@@ -20,6 +20,7 @@ VOCAB = Vocabulary.build(SENTENCES)
 # Arguments for the callables that need more than their defaults (keyed "module.name").
 EXAMPLES = {
     "analysis.activations.layer_grad_norms": lambda f, seed: f("tanh", 3, 4, seed),
+    "analysis.activations.stack_statistics": lambda f, seed: f("relu", 3, 4, seed, init="default"),
     "training.classifiers.shuffled_batches": lambda f, seed: list(f(10, 4, lambda idx: idx, seed)),
     "training.classifiers.train_bow_classifier": lambda f, seed: f(SENTENCES, LABELS, vocab=VOCAB, epochs=1, seed=seed),
     "training.classifiers.train_embedding_bag_classifier": lambda f, seed: f(
@@ -29,6 +30,7 @@ EXAMPLES = {
     "training.cbow.train_cbow": lambda f, seed: f(SENTENCES, VOCAB, dim=4, epochs=1, seed=seed),
     "data.synthetic.make_linear_data": lambda f, seed: f(8, torch.tensor([1.0, 2.0]), seed=seed),
     "data.synthetic.make_classification_data": lambda f, seed: f(8, torch.tensor([1.0, 2.0]), seed=seed),
+    "data.synthetic.make_xor_data": lambda f, seed: f(8, seed=seed),
     "widgets.seeds.seeded_normals": lambda f, seed: f(seed, 5),
 }
 SAYS_IT_SEEDS = re.compile(r"^\s*Seeds? (everything|the global)", flags=re.IGNORECASE | re.MULTILINE)

@@ -58,3 +58,28 @@ def test_bad_arguments_name_the_argument(kwargs, error, match):
     if "noise" not in kwargs:
         with pytest.raises(error, match=match):
             make_classification_data(**kwargs)
+
+
+def test_xor_data_labels_follow_the_corners_and_no_line_separates_them():
+    from course_utils.data.synthetic import make_xor_data
+
+    torch.manual_seed(0)
+    expected = torch.randn(2)
+    torch.manual_seed(0)
+    X, y = make_xor_data(400, noise=0.0, seed=2)
+    assert torch.equal(torch.randn(2), expected)  # the global generator did not move
+    assert X.shape == (400, 2) and y.shape == (400,) and X.dtype == y.dtype == torch.float32
+    assert set(X.abs().flatten().tolist()) == {1.0}  # noise=0: exactly on the corners
+    assert torch.equal(y, (X[:, 0] * X[:, 1] < 0).float())
+    assert 0.4 < y.mean().item() < 0.6
+    # the best of many lines through the data gets at most 3 of the 4 corners right
+    angles = torch.linspace(0, 2 * torch.pi, 73)
+    best = max(((X @ torch.stack([a.cos(), a.sin()]) + b > 0).float() == y).float().mean().item()
+               for a in angles for b in (-1.5, -0.5, 0.0, 0.5, 1.5))
+    assert best <= 0.8
+    noisy, _ = make_xor_data(400, noise=0.3, seed=2)
+    assert torch.equal(make_xor_data(400, noise=0.3, seed=2)[0], noisy) and not torch.equal(noisy, X)
+    with pytest.raises(ValueError, match="noise"):
+        make_xor_data(10, noise=-1.0)
+    with pytest.raises(TypeError, match="n must be an int"):
+        make_xor_data(10.0)

@@ -10,7 +10,7 @@ import torch
 
 from course_utils._validate import require_finite_float, require_int, require_tensor
 
-__all__ = ["make_classification_data", "make_linear_data"]
+__all__ = ["make_classification_data", "make_linear_data", "make_xor_data"]
 
 
 def _check_params(true_weight: torch.Tensor, true_bias: float, noise: float) -> float:
@@ -68,4 +68,27 @@ def make_classification_data(
     X = torch.randn(n, true_weight.numel(), generator=generator)
     p = torch.sigmoid(X @ true_weight.float() + true_bias)
     y = torch.bernoulli(p, generator=generator)
+    return X, y
+
+
+def make_xor_data(n: int, noise: float = 0.3, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """XOR in 2-D: four clouds around (+-1, +-1); the label is 1 where the two coordinates have opposite signs.
+
+    No straight line separates the two classes (a line gets at most three of the four clouds right), but a
+    small network with a non-linearity can.
+
+    n:     number of points
+    noise: standard deviation of the Gaussian noise around each corner
+    seed:  the data depend only on the seed (the global RNG is untouched)
+
+    Returns (X [n, 2] float32, y [n] float32 of 0s and 1s, the label of the point's corner), ready for
+    nn.BCEWithLogitsLoss.
+    """
+    require_int(n, "n", minimum=1)
+    noise = require_finite_float(noise, "noise", minimum=0.0)
+    require_int(seed, "seed", minimum=0)
+    generator = torch.Generator().manual_seed(seed)
+    corners = torch.randint(0, 2, (n, 2), generator=generator).float() * 2 - 1
+    X = corners + noise * torch.randn(n, 2, generator=generator)
+    y = (corners[:, 0] != corners[:, 1]).float()
     return X, y

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 import torch
 
@@ -114,8 +115,169 @@ relu = Exercise(
     ],
 )
 
+# --- Exercise 3: tanh from sigmoid -------------------------------------------------------------------
+def _tanh_from_sigmoid(x: torch.Tensor) -> torch.Tensor:
+    return 2 * torch.sigmoid(2 * x) - 1  # tanh(x) = 2 sigma(2x) - 1
+
+
+_TANH_CASES = [
+    Case((torch.linspace(-4.0, 4.0, 17),), label="17 points from -4 to 4"),
+    Case((torch.tensor([[0.0, 1.0], [-2.0, 30.0]]),), label="a 2x2 matrix with a large entry (30)"),
+    Case((_TUTORIAL.clone(),), label="the tutorial's four numbers"),
+    Case((torch.tensor([-30.0, -12.5, 12.5, 30.0]),), label="large inputs (|x| up to 30)"),
+    Case((torch.linspace(-3.0, 3.0, 7, dtype=torch.float64),), label="7 float64 points from -3 to 3"),
+    Case((torch.zeros(0, 3),), label="an empty tensor of shape (0, 3)"),
+]
+
+
+def _tanh_mistake(x: torch.Tensor, got: torch.Tensor) -> str | None:
+    """What a wrong but tensor-shaped answer does differently from tanh, in words (None: nothing specific)."""
+    if got.numel() == 0 or not torch.isfinite(got).all():
+        return None
+    g, xd = got.detach().double(), x.double()
+    if torch.allclose(g, -torch.tanh(xd), atol=1e-5):
+        return "your function gives -tanh(x): the sign is flipped"
+    if torch.allclose(g, torch.tanh(xd / 2), atol=1e-5):
+        return ("your function gives tanh(x/2): it rises half as steeply as tanh. Look again at the argument "
+                "you give sigma in your derivation")
+    if torch.allclose(g, torch.tanh(2 * xd), atol=1e-5):
+        return "your function gives tanh(2x): it rises twice as steeply as tanh. Look again at the argument of sigma"
+    tanh = torch.tanh(xd)
+    factor = float((g * tanh).sum() / (tanh * tanh).sum()) if tanh.abs().sum() > 0 else 1.0
+    if abs(factor - 1) > 1e-3 and torch.allclose(g, factor * tanh, atol=1e-5):
+        return f"your function gives {factor:.3g} times tanh(x): check the factor in front of sigma"
+    if g.max() > 1 + 1e-5 or g.min() < -1 - 1e-5:
+        return (f"your values reach from {g.min().item():.3f} to {g.max().item():.3f}, but tanh stays between "
+                "-1 and 1: check the factor in front of sigma and the shift")
+    at_zero = g[xd == 0]
+    if at_zero.numel() and at_zero.abs().max() > 1e-5:
+        return f"tanh(0) = 0, but your function gives {at_zero[0].item():.3f} at x = 0: check the shift"
+    if (xd < 0).any() and g.min() >= 0:
+        return "your values are never negative, but tanh(x) < 0 for every x < 0: check the shift"
+    return None
+
+
+def _check_tanh(answer, run: Runner):
+    """Every case: tanh's values, shape and dtype; a wrong answer gets the reason it differs from tanh."""
+    if not callable(answer):
+        return f"expected a function tanh_from_sigmoid(x), got {article(type_name(answer))}"
+    results = []
+    for case in _TANH_CASES:
+        (x,) = case.args
+        want = torch.tanh(x.clone())
+        try:
+            got = run(answer, x.clone())
+        except StudentError as exc:
+            results.append((case.describe(), str(exc)))
+            continue
+        if got is ...:
+            raise NotAttempted
+        problem = compare(got, want)
+        if problem and isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype == want.dtype:
+            problem = _tanh_mistake(x, got) or problem
+        results.append((case.describe(), problem))
+    return results
+
+
+tanh_from_sigmoid = Exercise(
+    "Exercise 3 (tanh from sigmoid)",
+    reference=_tanh_from_sigmoid,
+    cases=_TANH_CASES,
+    check_fn=_check_tanh,
+    forbidden=[
+        "torch.tanh", "torch.tanh_", "torch.Tensor.tanh", "torch.Tensor.tanh_", "torch.nn.functional.tanh",
+        "torch.nn.functional.tanhshrink", "math.tanh", "numpy.tanh",
+        "torch.exp", "torch.exp_", "torch.Tensor.exp", "torch.Tensor.exp_", "torch.exp2", "torch.special.exp2",
+        "torch.expm1", "torch.special.expm1", "torch.Tensor.expm1", "torch.Tensor.__rpow__",
+        "torch.pow", "torch.float_power",
+        "torch.sinh", "torch.cosh", "torch.Tensor.sinh", "torch.Tensor.cosh", "math.exp", "numpy.exp",
+    ],
+    rule="the task is to write tanh with sigma (torch.sigmoid) and arithmetic only, not with a tanh function "
+    "or with exponentials",
+    hints=[
+        "Write both functions with exponentials: sigma(u) has 1 + e^(-u) in its denominator. Divide the numerator "
+        "and the denominator of tanh(x) by e^x: which power of e is left in its denominator, and which u makes "
+        "sigma's denominator look the same?",
+        "Once you have the right sigma, compare ranges: sigma's values lie in (0, 1), tanh's in (-1, 1). One "
+        "factor and one shift turn the first interval into the second; check your formula at x = 0, where tanh is 0.",
+    ],
+)
+
+
+# --- Exercise 4: the init std that keeps a leaky-ReLU stack's signal alive ------------------------------
+def _leaky_init_std(width: int, slope: float) -> float:
+    return math.sqrt(2 / ((1 + slope**2) * width))  # n sigma^2 (1 + a^2) / 2 = 1
+
+
+_LEAKY_CASES = [
+    Case((64, 0.0), label="width 64, slope 0.0 (plain ReLU)"),
+    Case((64, 0.2), label="width 64, slope 0.2"),
+    Case((256, 0.01), label="width 256, slope 0.01"),
+    Case((100, 1.0), label="width 100, slope 1.0 (no kink at all: a linear layer)"),
+    Case((10, 0.5), label="width 10, slope 0.5"),
+]
+
+
+def _layer_factor(std: float, width: int, slope: float) -> float:
+    """What one leaky layer with weights N(0, std^2) multiplies the mean square of the signal by, on average."""
+    return width * std**2 * (1 + slope**2) / 2  # Var[z] = n sigma^2 E[h^2], E[h^2] = (1 + a^2) / 2 Var[z_prev]
+
+
+def _check_leaky(answer, run: Runner):
+    """Every case: the std's value; a wrong number is told what it does to the signal of a 20-layer stack."""
+    if not callable(answer):
+        return f"expected a function leaky_init_std(width, slope), got {article(type_name(answer))}"
+    results = []
+    for case in _LEAKY_CASES:
+        width, slope = case.args
+        want = _leaky_init_std(width, slope)
+        try:
+            got = run(answer, width, slope)
+        except StudentError as exc:
+            results.append((case.describe(), str(exc)))
+            continue
+        if got is ...:
+            raise NotAttempted
+        problem = compare(got, want)
+        if problem == "the number is not right yet":
+            if math.isclose(got, want**2, rel_tol=1e-4):
+                problem = ("this is the variance sigma^2 of the weights, but the task asks for their standard "
+                           "deviation sigma")
+            elif not got > 0 or not math.isfinite(got):
+                problem = "a standard deviation is a positive, finite number, and yours is not"
+            else:
+                change = _layer_factor(got, width, slope) ** 20
+                trend = "grows" if change > 1 else "shrinks"
+                problem = (f"with your std, the mean square of the signal {trend} by a factor of about {change:.3g} "
+                           "over 20 layers of this width and slope; the right std keeps it the same (a factor of 1)")
+        results.append((case.describe(), problem))
+    return results
+
+
+leaky_init_std = Exercise(
+    "Exercise 4 (an init for leaky ReLU)",
+    reference=_leaky_init_std,
+    cases=_LEAKY_CASES,
+    check_fn=_check_leaky,
+    forbidden=["torch.nn.init.calculate_gain", "torch.nn.init.kaiming_normal_", "torch.nn.init.kaiming_uniform_"],
+    rule="the task is to derive the std yourself, not to take it from torch's nn.init.calculate_gain or kaiming_* "
+    "functions",
+    hints=[
+        "Repeat the ReLU derivation of section 6 with h = leaky_relu(z) and z symmetric around 0: the positive half "
+        "of z contributes to E[h^2] exactly as before. What does the negative half contribute now that it is "
+        "multiplied by the slope instead of set to 0?",
+        "Write E[h^2] as (a number that depends on the slope) times Var[z], then pick sigma^2 so that "
+        "n * sigma^2 * E[h^2] = Var[z]. Return sigma, the standard deviation (a Python float), not sigma^2; "
+        "for slope 0 you must get Kaiming's value back, and for slope 1 (no kink) Xavier's.",
+    ],
+)
+
 # The solutions' key expressions: no hint may contain them (tests/test_exercises_nb02.py and the shared test).
 SOLUTION_KEYS = {
     "sigmoid_derivative": ["s * (1 - s)", "torch.sigmoid(x) * (1 - torch.sigmoid(x))", "(1 - s)", "torch.sigmoid(x)"],
     "relu": ["clamp(min=0)", "torch.where(x > 0", "where(x > 0, x", "torch.maximum(x", "x * (x > 0)", "clamp_min"],
+    "tanh_from_sigmoid": ["2 * torch.sigmoid(2 * x) - 1", "sigmoid(2 * x)", "2 * torch.sigmoid", "sigmoid(-2 * x)",
+                          "e^(-2x)"],
+    "leaky_init_std": ["math.sqrt(2 / ((1 + slope ** 2) * width))", "(1 + slope ** 2)", "1 + slope * slope",
+                       "(1 + a^2) / 2", "2 / (1 + a^2)"],
 }
