@@ -259,12 +259,219 @@ def test_nll_messages_never_show_the_right_value(wrong):
     assert "0.983" not in nb03.nll_by_hand.check(wrong).message()
 
 
-# --- Both: the tables test_exercises_all.py runs, no leak -------------------------------------
-WRONG = {nb03.stable_log_softmax: LOG_SOFTMAX_WRONG, nb03.nll_by_hand: NLL_WRONG}
-ALTERNATIVES = {nb03.stable_log_softmax: LOG_SOFTMAX_RIGHT, nb03.nll_by_hand: NLL_RIGHT}
+# --- Exercise 3: cross-entropy with padding ------------------------------------------------------
+def _ce_stub(scores, targets, ignore_index=-100):
+    ...
+
+
+def _ce_solution(scores, targets, ignore_index=-100):  # the notebook's solution
+    keep = targets != ignore_index
+    log_probs = F.log_softmax(scores, dim=1)
+    return -log_probs[keep, targets[keep]].sum() / keep.sum()
+
+
+def _ce_with(pick, reduce=lambda losses, keep: losses[keep].sum() / keep.sum()):
+    """A cross-entropy whose per-position values come from `pick(scores, safe_targets)`, reduced by `reduce`."""
+    def cross_entropy(scores, targets, ignore_index=-100):
+        keep = targets != ignore_index
+        safe = torch.where(keep, targets, torch.zeros_like(targets))
+        losses = pick(scores, safe)[torch.arange(len(targets)), safe]
+        return reduce(losses, keep)
+    return cross_entropy
+
+
+def _ce_overwrites_targets(scores, targets, ignore_index=-100):
+    keep = targets != ignore_index
+    targets[~keep] = 0  # in place: the caller's targets change
+    losses = -F.log_softmax(scores, dim=1)[torch.arange(len(targets)), targets]
+    return losses[keep].mean()
+
+
+def _ce_hard_coded(scores, targets, ignore_index=-100):
+    keep = targets != -100
+    return -F.log_softmax(scores, dim=1)[keep, targets[keep]].mean()
+
+
+CE_RIGHT = [
+    _ce_solution,
+    _ce_with(lambda s, t: -F.log_softmax(s, dim=1)),
+    _ce_with(lambda s, t: -F.log_softmax(s, dim=1), lambda losses, keep: (losses * keep).sum() / keep.sum()),
+    _ce_with(lambda s, t: torch.logsumexp(s, 1, keepdim=True) - s, lambda losses, keep: losses[keep].mean()),
+    _ce_with(lambda s, t: -(s - s.amax(1, keepdim=True) - (s - s.amax(1, keepdim=True)).exp().sum(1, keepdim=True).log())),
+    lambda s, t, ignore_index=-100: torch.stack([-F.log_softmax(s[n], dim=0)[t[n]] for n in range(len(t))
+                                                 if t[n] != ignore_index]).mean(),  # a loop over positions
+    lambda s, t, ignore_index=-100: -(F.one_hot(t[t != ignore_index], s.shape[1]).to(s.dtype)
+                                      * F.log_softmax(s[t != ignore_index], dim=1)).sum(1).mean(),
+    lambda s, t, ignore_index=-100: -torch.distributions.Categorical(logits=s[t != ignore_index])
+    .log_prob(t[t != ignore_index]).mean(),
+]
+
+CE_WRONG = [
+    (_ce_with(lambda s, t: -F.log_softmax(s, dim=1), lambda losses, keep: losses[keep].sum()),
+     "it returns the SUM of the losses"),
+    (_ce_with(lambda s, t: -F.log_softmax(s, dim=1), lambda losses, keep: (losses * keep).sum() / len(keep)),
+     "on 5 positions, 2 of them padding (target -100, ignore_index=-100): it divides by all 5 positions, padding "
+     "included: the mean runs over the 3 positions"),
+    (_ce_with(lambda s, t: -F.log_softmax(s, dim=1), lambda losses, keep: losses.mean()),
+     "the padding positions count in the loss (as if their class were 0)"),
+    (_ce_hard_coded, "on 6 positions whose padding class is 0 (ignore_index=0, 3 positions padding): the positions "
+                     "whose target is ignore_index (here 0, which is also a class number) count in the loss"),
+    (_ce_with(lambda s, t: -F.log_softmax(s, dim=0)), "it normalises along dimension 0"),
+    (_ce_with(lambda s, t: -F.softmax(s, dim=1)), "it uses the probability p of the correct class where the loss "
+                                                  "needs its LOG-probability"),
+    (_ce_with(lambda s, t: 1 - F.softmax(s, dim=1)), "it uses 1 - p"),
+    (_ce_with(lambda s, t: -s), "it treats the raw scores as log-probabilities"),
+    (_ce_with(lambda s, t: F.log_softmax(s, dim=1)), "your loss is negative"),
+    (_ce_with(lambda s, t: -F.softmax(s, dim=1).log()),
+     "on large scores (1000, -1000; a correct class 200 below the best), one position padding: the log of a "
+     "probability that rounded to 0"),
+    (_ce_with(lambda s, t: -(s - s.exp().sum(1, keepdim=True).log())),
+     "on large scores (1000, -1000; a correct class 200 below the best), one position padding: your result contains "
+     "nan (1 of 1 entries) where a finite number was expected: exp of a large score overflows"),
+    (_ce_with(lambda s, t: -F.log_softmax(s, dim=1), lambda losses, keep: losses[keep]),
+     "it returned one loss per position: reduce them"),
+    (_ce_with(lambda s, t: -F.log_softmax(s, dim=1), lambda losses, keep: losses[keep].mean().item()),
+     "it returned a float, but a torch.Tensor was expected: return the loss as a 0-dim tensor"),
+    (_ce_with(lambda s, t: -F.log_softmax(s, dim=1), lambda losses, keep: losses[keep].mean().detach()),
+     "on scores that require grad (the loss must be differentiable: backward() has to reach them): the result is "
+     "cut off from the scores' graph"),
+    (_ce_overwrites_targets, "on 5 positions, 2 of them padding (target -100, ignore_index=-100): your function "
+                             "changed its input `targets` in place"),
+    (lambda s, t, ignore_index=-100: F.cross_entropy(s, t, ignore_index=ignore_index),
+     "`torch.nn.functional.cross_entropy` is not allowed in this exercise"),
+    (lambda s, t, ignore_index=-100: nn.CrossEntropyLoss(ignore_index=ignore_index)(s, t),
+     "`torch.nn.functional.cross_entropy` is not allowed"),
+    (lambda s, t, ignore_index=-100: nn.NLLLoss(ignore_index=ignore_index)(F.log_softmax(s, dim=1), t),
+     "`torch.nn.functional.nll_loss` is not allowed"),
+    (lambda s, t, ignore_index=-100: scratch.cross_entropy(s[t != ignore_index], t[t != ignore_index]),
+     "`course_utils.scratch.cross_entropy` is not allowed"),
+    (lambda s, t, ignore_index=-100: scratch.nll_loss(F.log_softmax(s[t != ignore_index], 1), t[t != ignore_index]),
+     "`course_utils.scratch.nll_loss` is not allowed"),
+    (lambda s, t: _ce_solution(s, t), "your function raised TypeError"),  # forgot the ignore_index parameter
+]
+
+
+def test_cross_entropy_reference_is_torch_and_solution_agrees():
+    for case in nb03.masked_cross_entropy.cases:
+        scores, targets, ignore_index = case.args
+        torch.testing.assert_close(_ce_solution(*case.args), F.cross_entropy(scores, targets, ignore_index=ignore_index))
+
+
+def test_cross_entropy_cases_have_padding_a_class_zero_pad_large_scores_and_float64():
+    args = [case.args for case in nb03.masked_cross_entropy.cases]
+    assert sum(bool((t == i).any()) for _, t, i in args) >= 3
+    assert any(i == 0 and (t == 0).any() for _, t, i in args)  # padding that is also a class number
+    assert any(s.abs().max() >= 1000 for s, _, _ in args) and any(s.dtype == torch.float64 for s, _, _ in args)
+    assert any(s.requires_grad for s, _, _ in args)
+
+
+def test_cross_entropy_no_two_mistakes_give_nearly_the_same_result():
+    """Each named mistake is told apart from the right answer and from every other mistake, on every case."""
+    for case in nb03.masked_cross_entropy.cases:
+        want = nb03._masked_cross_entropy(*case.args).detach().double()
+        mistakes = [(v.double(), why) for v, why in nb03._cross_entropy_mistakes(*case.args)]
+        # a mistake that gives the right value on this case (e.g. log of softmax without underflow) is skipped there
+        mistakes = [(v, why) for v, why in mistakes if not (v.shape == want.shape and (v - want).abs().max() < 1e-6)]
+        for v, why in mistakes:
+            assert v.shape != want.shape or (v - want).abs().max() > 3e-3, (case.label, why)
+        for i, (a, why_a) in enumerate(mistakes):
+            for b, why_b in mistakes[i + 1:]:
+                if a.shape == b.shape and torch.isfinite(a).all() and torch.isfinite(b).all():
+                    assert (a - b).abs().max() > 3e-3, (case.label, why_a, why_b)
+
+
+# --- Exercise 4: the gradient of label smoothing, by hand --------------------------------------------
+def _sg_stub(scores, targets, eps):
+    ...
+
+
+def _sg_solution(scores, targets, eps):  # the notebook's solution
+    n, C = scores.shape
+    target = (1 - eps) * F.one_hot(targets, C) + eps / C
+    return (F.softmax(scores, dim=1) - target) / n
+
+
+def _sg_with(target_of, probs_of=lambda s: F.softmax(s, dim=1), divide=lambda s: len(s)):
+    def smoothed_grad(scores, targets, eps):
+        onehot = F.one_hot(targets, scores.shape[1]).to(scores.dtype)
+        return (probs_of(scores) - target_of(onehot, eps)) / divide(scores)
+    return smoothed_grad
+
+
+def _smooth(onehot, eps):
+    return (1 - eps) * onehot + eps / onehot.shape[1]
+
+
+def _sg_autograd(scores, targets, eps):
+    z = scores.clone().requires_grad_(True)
+    F.cross_entropy(z, targets, label_smoothing=eps).backward()
+    return z.grad
+
+
+def _sg_in_place(scores, targets, eps):
+    scores -= scores.amax(dim=1, keepdim=True)  # the max-shift, in place: the caller's scores change
+    return _sg_solution(scores, targets, eps)
+
+
+SG_RIGHT = [
+    _sg_solution,
+    _sg_with(_smooth),
+    _sg_with(lambda oh, eps: oh - eps * (oh - 1 / oh.shape[1])),  # the same target, rearranged
+    lambda s, t, eps: (scratch.softmax(s, dim=1) - _smooth(F.one_hot(t, s.shape[1]).to(s.dtype), eps)) / s.shape[0],
+    lambda s, t, eps: torch.stack([_sg_solution(s[i:i + 1], t[i:i + 1], eps)[0] for i in range(len(t))]) / len(t),
+]
+
+SG_WRONG = [
+    (_sg_with(lambda oh, eps: oh), "it ignores eps"),
+    (_sg_with(_smooth, divide=lambda s: 1), "it is the gradient of the SUM over the examples"),
+    (_sg_with(_smooth, divide=lambda s: s.shape[1]), "it divides by the number of classes C"),
+    (lambda s, t, eps: -_sg_solution(s, t, eps), "the sign is flipped"),
+    (_sg_with(lambda oh, eps: (1 - eps) * oh + eps / (oh.shape[1] - 1) * (1 - oh)),
+     "it spreads eps / (C - 1) over the other classes only"),
+    (_sg_with(lambda oh, eps: (1 - eps) * oh), "the eps / C that every class gets in the smoothed target is missing"),
+    (_sg_with(_smooth, probs_of=lambda s: F.log_softmax(s, dim=1)), "it uses the log-probabilities"),
+    (_sg_with(_smooth, probs_of=lambda s: F.softmax(s, dim=0)), "it normalises along dimension 0"),
+    (_sg_with(_smooth, probs_of=lambda s: s.exp() / s.exp().sum(1, keepdim=True)),
+     "on large scores (around 1000 and -1000), eps=0.1: your result contains nan"),
+    (lambda s, t, eps: _sg_solution(s.float(), t, eps), "dtype torch.float32, but dtype torch.float64 was expected"),
+    (lambda s, t, eps: _sg_solution(s, t, eps).sum(dim=0), "the result has shape"),
+    (_sg_in_place, "your function changed its input `scores` in place"),
+    (_sg_autograd, "`torch.Tensor.backward` is not allowed in this exercise"),
+    (lambda s, t, eps: torch.autograd.grad(F.cross_entropy(s.clone().requires_grad_(True), t, label_smoothing=eps),
+                                           s)[0], "is not allowed in this exercise"),
+    (lambda s, t, eps: torch.func.grad(lambda z: F.cross_entropy(z, t, label_smoothing=eps))(s),
+     "`torch.func.grad` is not allowed"),
+]
+
+
+def test_smoothed_gradient_reference_is_autograd():
+    for case in nb03.smoothed_gradient.cases:
+        torch.testing.assert_close(nb03._smoothed_grad(*case.args), _sg_autograd(*case.args))
+        torch.testing.assert_close(_sg_solution(*case.args), _sg_autograd(*case.args))
+
+
+def test_smoothed_gradient_mistakes_are_told_apart():
+    for case in nb03.smoothed_gradient.cases:
+        want = nb03._smoothed_grad(*case.args).double()
+        mistakes = [(v.double(), why) for v, why in nb03._smoothed_grad_mistakes(*case.args)]
+        mistakes = [(v, why) for v, why in mistakes if not (v.shape == want.shape and (v - want).abs().max() < 1e-6)]
+        for v, why in mistakes:
+            assert (v - want).abs().max() > 1e-3, (case.label, why)
+        for i, (a, why_a) in enumerate(mistakes):
+            for b, why_b in mistakes[i + 1:]:
+                assert (a - b).abs().max() > 1e-3, (case.label, why_a, why_b)
+
+
+# --- All: the tables test_exercises_all.py runs, no leak ---------------------------------------
+WRONG = {nb03.stable_log_softmax: LOG_SOFTMAX_WRONG, nb03.nll_by_hand: NLL_WRONG, nb03.masked_cross_entropy: CE_WRONG,
+         nb03.smoothed_gradient: SG_WRONG}
+ALTERNATIVES = {nb03.stable_log_softmax: LOG_SOFTMAX_RIGHT, nb03.nll_by_hand: NLL_RIGHT,
+                nb03.masked_cross_entropy: CE_RIGHT, nb03.smoothed_gradient: SG_RIGHT}
 STUBS = [
     pytest.param(nb03.stable_log_softmax, _stub, id="log-softmax-stub"),
     pytest.param(nb03.nll_by_hand, None, id="nll-None"),
+    pytest.param(nb03.masked_cross_entropy, _ce_stub, id="cross-entropy-stub"),
+    pytest.param(nb03.smoothed_gradient, _sg_stub, id="smoothed-gradient-stub"),
 ]
 
 
@@ -280,4 +487,6 @@ def test_a_wrong_answer_never_shows_the_reference_values():
 ESCALATING = {
     nb03.stable_log_softmax: _shift,
     nb03.nll_by_hand: 1.5,
+    nb03.masked_cross_entropy: CE_WRONG[1][0],  # divides by every position, padding included
+    nb03.smoothed_gradient: SG_WRONG[0][0],  # ignores eps
 }

@@ -280,6 +280,251 @@ nll_by_hand = Exercise(
     ],
 )
 
+# --- Exercise 3: cross-entropy with padding ----------------------------------------------------
+# Scores [N, C] and targets [N]; positions whose target is `ignore_index` (padding) do not count, in the sum nor in
+# the count of the mean: what F.cross_entropy(scores, targets, ignore_index=ignore_index) computes.
+
+def _padded_cases() -> list[Case]:
+    g = torch.Generator().manual_seed(4)  # the checker's own generator: the caller's RNG is never touched
+    padded = torch.randn(5, 3, generator=g)
+    pad_zero = torch.randn(6, 4, generator=g)
+    return [
+        Case((torch.tensor([[4.0, -2.0, 0.0], [0.5, 1.0, 3.0], [1.0, 0.0, 1.2]]), torch.tensor([0, 1, 0]), -100),
+             label="section 5's three examples, no padding (ignore_index=-100)"),
+        Case((padded, torch.tensor([2, -100, 0, -100, 1]), -100),
+             label="5 positions, 2 of them padding (target -100, ignore_index=-100)"),
+        Case((pad_zero, torch.tensor([2, 0, 1, 3, 0, 0]), 0),
+             label="6 positions whose padding class is 0 (ignore_index=0, 3 positions padding)"),
+        Case((torch.tensor([[1000.0, 990.0], [-1000.0, -998.0], [0.0, 500.0], [0.0, -200.0]]),
+              torch.tensor([1, 0, -100, 1]), -100),
+             label="large scores (1000, -1000; a correct class 200 below the best), one position padding"),
+        Case((padded.double() * 3, torch.tensor([-100, 1, 1, 2, -100]), -100),
+             label="float64 scores (keep the dtype), 2 positions padding"),
+        Case((padded.clone().requires_grad_(True), torch.tensor([1, 1, -100, 0, 2]), -100),
+             label="scores that require grad (the loss must be differentiable: backward() has to reach them)"),
+    ]
+
+
+_PADDED_CASES = _padded_cases()
+
+
+def _masked_cross_entropy(scores: torch.Tensor, targets: torch.Tensor, ignore_index: int) -> torch.Tensor:
+    """The reference: torch's own, with ignore_index."""
+    return torch.nn.functional.cross_entropy(scores, targets, ignore_index=ignore_index)
+
+
+def _picked(log_probs: torch.Tensor, targets: torch.Tensor, ignore_index: int) -> torch.Tensor:
+    """-log_probs[n, targets[n]] at every position, 0 where the target is ignore_index."""
+    keep = targets != ignore_index
+    safe = torch.where(keep, targets, torch.zeros_like(targets))
+    return torch.where(keep, -log_probs.gather(1, safe[:, None])[:, 0], torch.zeros((), dtype=log_probs.dtype))
+
+
+def _cross_entropy_mistakes(scores: torch.Tensor, targets: torch.Tensor, ignore_index: int) -> list[tuple[Any, str]]:
+    """(value, why) for the typical mistakes on one case; each is a different mistake."""
+    x = scores.detach()
+    n, num_classes = x.shape
+    keep = targets != ignore_index
+    k = int(keep.sum())
+    log_probs = _log_softmax(x, dim=1)
+    losses = _picked(log_probs, targets, ignore_index)
+    mean_of = lambda values: values.sum() / k  # noqa: E731  (over the positions that count)
+    mistakes = [
+        (losses.sum(), "it returns the SUM of the losses: the loss of a batch is their mean (over the positions that "
+                       "count), so that it does not grow with the batch size"),
+        (losses, "it returned one loss per position: reduce them to one number, their mean over the positions "
+                 "that count"),
+        (mean_of(_picked(_log_softmax(x, dim=0), targets, ignore_index)),
+         "it normalises along dimension 0, over the positions: each row holds one position's scores over the "
+         "classes, so the log-softmax runs along dimension 1"),
+        (mean_of(_picked(_log_softmax(x, dim=1).exp(), targets, ignore_index)),
+         "it uses the probability p of the correct class where the loss needs its LOG-probability: -log p, not -p"),
+        (mean_of(_picked(_log_softmax(x, dim=1).exp() - 1, targets, ignore_index)),
+         "it uses 1 - p, where the loss is -log p of the correct class's probability p"),
+        (mean_of(_picked(x, targets, ignore_index)),
+         "it treats the raw scores as log-probabilities: apply a log-softmax to them first"),
+        (mean_of(_picked(scratch.softmax(x, dim=1).log(), targets, ignore_index)),
+         "the log of a probability that rounded to 0: a log-probability such as -200 is an ordinary number, but "
+         "exp(-200) is smaller than the smallest float32, so softmax gives 0 and log(0) = -inf. Compute the "
+         "log-probabilities directly with a log-softmax"),
+        (-mean_of(losses), "your loss is negative, but -log p never is (p <= 1): a minus sign is missing"),
+    ]
+    if k != n:
+        mistakes.append((losses[keep], "it returned one loss per position that counts: reduce them to one number, "
+                                       "their mean"))
+        mistakes.append((losses.sum() / n, f"it divides by all {n} positions, padding included: the mean runs over "
+                                            f"the {k} positions whose target is not ignore_index"))
+        if 0 <= ignore_index < num_classes:
+            mistakes.append((-log_probs[torch.arange(n), targets].mean(),
+                             f"the positions whose target is ignore_index (here {ignore_index}, which is also a "
+                             "class number) count in the loss: compare the targets with the ignore_index argument, "
+                             "not with a fixed number such as -100"))
+        else:
+            mistakes.append((-log_probs[torch.arange(n), targets.clamp(min=0)].mean(),
+                             "the padding positions count in the loss (as if their class were 0): leave them out of "
+                             "the sum and of the count"))
+    return mistakes
+
+
+def _same(got: torch.Tensor, want: torch.Tensor) -> bool:
+    return got.shape == want.shape and _close(got, want)
+
+
+def _check_cross_entropy(answer: Any, run: Any) -> list[tuple[str, str | None]]:
+    if not callable(answer):
+        raise StudentError(f"expected a function, got {article(type_name(answer))}")
+    results = []
+    for case in _PADDED_CASES:
+        want = _masked_cross_entropy(*copy.deepcopy(case.args))
+        try:
+            got = run(answer, *copy.deepcopy(case.args))
+            if got is ...:
+                raise NotAttempted
+            problem = compare(got, want, atol=1e-5, rtol=1e-4)
+            if problem is not None and isinstance(got, torch.Tensor) and got.is_floating_point():
+                matches = sorted({why for value, why in _cross_entropy_mistakes(*case.args)
+                                  if _same(got, value) and not _same(value, want)})
+                if len(matches) == 1:
+                    problem = matches[0]
+                elif not matches and not torch.isfinite(got.detach()).all():
+                    problem += (": exp of a large score overflows to inf (or every exp of a row underflows to 0); "
+                                "compute the log-probabilities with a stable log-softmax")
+            elif problem is not None and isinstance(got, (int, float)) and not isinstance(got, bool):
+                problem += (": return the loss as a 0-dim tensor (no .item()), so that backward() can run "
+                            "through it")
+            if problem is None and case.args[0].requires_grad and not got.requires_grad:
+                problem = ("the result is cut off from the scores' graph (.detach(), .item(), torch.tensor(...) "
+                           "or .data?): backward() could not reach the scores, so nothing would learn")
+        except StudentError as exc:
+            problem = str(exc)
+        results.append((case.describe(), problem))
+    return results
+
+
+masked_cross_entropy = Exercise(
+    "Exercise 3 (cross-entropy with padding)",
+    reference=_masked_cross_entropy,
+    cases=_PADDED_CASES,
+    check_fn=_check_cross_entropy,
+    forbidden=[
+        "torch.nn.functional.cross_entropy", "torch.nn.functional.nll_loss", "torch._C._nn.cross_entropy_loss",
+        "torch._C._nn.nll_loss", "torch._C._nn.nll_loss_nd", "torch._C._nn.nll_loss2d",
+        "course_utils.scratch.cross_entropy", "course_utils.scratch.nll_loss",
+    ],
+    rule="compute the loss yourself from the scores: no cross_entropy or nll_loss of PyTorch (nor nn.CrossEntropyLoss "
+         "or nn.NLLLoss, which call them), nor the course's scratch versions; a log-softmax is allowed",
+    hints=[
+        "Three steps: turn each row of scores into log-probabilities; take minus the log-probability of each "
+        "position's target class; average over the positions that count, and only over them.",
+        "A padding position's target (e.g. -100) is not a class, so it cannot be used as an index as it is: build a "
+        "boolean mask from the comparison of the targets with ignore_index, and use it both to select (or zero) "
+        "the losses and to count the positions. Build new tensors: do not overwrite the targets.",
+        "Check your function on the second case by hand: with 5 positions of which 2 are padding, the mean divides "
+        "by 3, not by 5, and log-softmax runs along dimension 1 (the classes) of the [N, C] scores.",
+    ],
+)
+
+# --- Exercise 4: the gradient of label-smoothed cross-entropy, by hand ----------------------------
+# d/dscores of mean_n H(t_n, softmax(scores_n)) with t_n = (1 - eps) onehot(y_n) + eps / C: (softmax - t) / N.
+
+def _smoothed_cases() -> list[Case]:
+    g = torch.Generator().manual_seed(5)  # the checker's own generator
+    return [
+        Case((torch.tensor([[4.0, -2.0, 0.0], [0.5, 1.0, 3.0], [1.0, 0.0, 1.2]]), torch.tensor([0, 1, 0]), 0.1),
+             label="section 5's three examples, eps=0.1"),
+        Case((torch.randn(4, 5, generator=g), torch.tensor([4, 0, 2, 2]), 0.2), label="4 examples, 5 classes, eps=0.2"),
+        Case((torch.randn(2, 3, generator=g), torch.tensor([2, 1]), 0.0), label="eps=0 (no smoothing)"),
+        Case((torch.tensor([[1000.0, 990.0, -1000.0], [-1000.0, -998.0, -1001.0]]), torch.tensor([1, 0]), 0.1),
+             label="large scores (around 1000 and -1000), eps=0.1"),
+        Case((torch.randn(3, 4, generator=g, dtype=torch.float64), torch.tensor([3, 3, 1]), 0.3),
+             label="float64 scores (keep the dtype), eps=0.3"),
+    ]
+
+
+_SMOOTHED_CASES = _smoothed_cases()
+
+
+def _smoothed_target(targets: torch.Tensor, num_classes: int, eps: float, dtype: torch.dtype) -> torch.Tensor:
+    return (1 - eps) * torch.nn.functional.one_hot(targets, num_classes).to(dtype) + eps / num_classes
+
+
+def _smoothed_grad(scores: torch.Tensor, targets: torch.Tensor, eps: float) -> torch.Tensor:
+    """The reference: (softmax(scores) - smoothed target) / N (tests check it against autograd)."""
+    n, num_classes = scores.shape
+    return (scratch.softmax(scores, dim=1) - _smoothed_target(targets, num_classes, eps, scores.dtype)) / n
+
+
+def _smoothed_grad_mistakes(scores: torch.Tensor, targets: torch.Tensor, eps: float) -> list[tuple[Any, str]]:
+    n, num_classes = scores.shape
+    p = scratch.softmax(scores, dim=1)
+    onehot = torch.nn.functional.one_hot(targets, num_classes).to(scores.dtype)
+    t = _smoothed_target(targets, num_classes, eps, scores.dtype)
+    others = (1 - eps) * onehot + eps / (num_classes - 1) * (1 - onehot)
+    return [
+        ((p - onehot) / n, "it ignores eps: with label smoothing the target of each row is (1 - eps) onehot(y) + "
+                           "eps / C, and the gradient is the probabilities minus THAT target"),
+        (p - t, "it is the gradient of the SUM over the examples: the loss is their mean, so divide by N"),
+        ((p - t) / num_classes, "it divides by the number of classes C; the mean is over the N examples"),
+        ((t - p) / n, "the sign is flipped: that is the gradient of minus the loss (a step along it would climb the "
+                      "loss)"),
+        ((p - others) / n, "it spreads eps / (C - 1) over the other classes only; PyTorch's label_smoothing mixes "
+                           "the one-hot target with the uniform distribution over ALL C classes (the correct one "
+                           "included): eps / C each"),
+        ((p - (1 - eps) * onehot) / n, "the eps / C that every class gets in the smoothed target is missing"),
+        ((scratch.log_softmax(scores, dim=1) - t) / n,
+         "it uses the log-probabilities where the gradient has the probabilities themselves"),
+        ((scratch.softmax(scores, dim=0) - t) / n,
+         "it normalises along dimension 0, over the examples: each row's softmax runs along dimension 1"),
+    ]
+
+
+def _check_smoothed_grad(answer: Any, run: Any) -> list[tuple[str, str | None]]:
+    if not callable(answer):
+        raise StudentError(f"expected a function, got {article(type_name(answer))}")
+    results = []
+    for case in _SMOOTHED_CASES:
+        want = _smoothed_grad(*copy.deepcopy(case.args))
+        try:
+            got = run(answer, *copy.deepcopy(case.args))
+            if got is ...:
+                raise NotAttempted
+            problem = compare(got, want, atol=1e-6, rtol=1e-4)
+            if problem is not None and isinstance(got, torch.Tensor) and got.is_floating_point():
+                matches = sorted({why for value, why in _smoothed_grad_mistakes(*case.args)
+                                  if _same(got, value) and not _same(value, want)})
+                if len(matches) == 1:
+                    problem = matches[0]
+                elif not matches and not torch.isfinite(got).all():
+                    problem += (": exp of a large score overflows to inf, or every exp of a row underflows to 0; "
+                                "compute the softmax stably (subtract each row's largest score first)")
+        except StudentError as exc:
+            problem = str(exc)
+        results.append((case.describe(), problem))
+    return results
+
+
+smoothed_gradient = Exercise(
+    "Exercise 4 (the gradient of label smoothing, by hand)",
+    reference=_smoothed_grad,
+    cases=_SMOOTHED_CASES,
+    check_fn=_check_smoothed_grad,
+    forbidden=[
+        "torch.Tensor.backward", "torch.autograd.backward", "torch.autograd.grad", "torch.func.grad",
+        "torch.func.grad_and_value", "torch.func.vjp", "torch.func.jacrev", "torch.autograd.functional.jacobian",
+        "torch.autograd.functional.vjp",
+    ],
+    rule="derive the gradient and compute it from its formula: no autograd (backward, torch.autograd.grad, "
+         "torch.func)",
+    hints=[
+        "Write one example's loss with a target distribution t: -sum_k t_k log softmax(x)_k = -sum_k t_k x_k + "
+        "(sum_k t_k) log sum_j exp(x_j), and differentiate it as in section 7. What is sum_k t_k?",
+        "The smoothed target gives every class eps / C and the correct class (1 - eps) more; the gradient of one "
+        "example is its probabilities minus its target, and the loss is a mean over the N examples.",
+        "Compare with section 7 at eps = 0: your function must give the same gradient there. Check the shapes: "
+        "the result has the shape of the scores, (N, C), and the softmax runs along dimension 1.",
+    ],
+)
+
 # The solutions' key expressions: no hint may contain them (tests/test_exercises_nb03.py).
 SOLUTION_KEYS = {
     "stable_log_softmax": [
@@ -287,4 +532,12 @@ SOLUTION_KEYS = {
         "shifted.exp().sum(dim=-1, keepdim=True).log()", ".exp().sum(dim=-1",
     ],
     "nll_by_hand": ["-(math.log(0.7) + math.log(0.2)) / 2", "math.log(0.7)", "math.log(0.2)", "0.9831"],
+    "masked_cross_entropy": [
+        "targets != ignore_index", "log_softmax(scores, dim=1)", "keep.sum()", "[keep]",
+        "log_probs[keep, targets[keep]]", ".sum() / keep.sum()",
+    ],
+    "smoothed_gradient": [
+        "(1 - eps) * F.one_hot(targets, C) + eps / C", "F.softmax(scores, dim=1) - target",
+        "(F.softmax(scores, dim=1) - target) / n",
+    ],
 }
