@@ -56,9 +56,38 @@ def test_embedding_bag_classifier_matches_manual_computation_and_freezes():
     assert model.embedding.weight.abs().sum() > 0
 
 
+def test_padding_idx_row_is_zero_left_out_of_the_mean_and_never_trained():
+    torch.manual_seed(0)
+    plain = EmbeddingBagClassifier(5, 3, 2)
+    torch.manual_seed(0)
+    padded = EmbeddingBagClassifier(5, 3, 2, padding_idx=0)
+    assert torch.equal(padded.embedding.weight[0], torch.zeros(3))
+    assert torch.equal(padded.embedding.weight[1:], plain.embedding.weight[1:])  # the same draws otherwise
+    torch.testing.assert_close(padded.linear.weight, plain.linear.weight)
+    ids, offsets = torch.tensor([0, 1, 2, 0, 0]), torch.tensor([0, 3, 4])  # [unk, 1, 2], [unk], [unk]
+    table = padded.embedding.weight.detach()
+    means = torch.stack([table[[1, 2]].mean(0), torch.zeros(3), torch.zeros(3)])  # unk is skipped, not averaged in
+    torch.testing.assert_close(padded(ids, offsets), padded.linear(means))
+    want = torch.nn.EmbeddingBag.from_pretrained(table.clone(), padding_idx=0)(ids, offsets)
+    torch.testing.assert_close(padded.embedding(ids, offsets), want)
+    padded(ids, offsets).sum().backward()
+    grad = padded.embedding.weight.grad
+    assert torch.equal(grad[0], torch.zeros(3)) and grad[1].abs().sum() > 0
+
+
+def test_padding_idx_with_pretrained_zeroes_that_row_of_a_copy():
+    pretrained = torch.ones(5, 3)
+    model = EmbeddingBagClassifier(5, 3, 2, pretrained=pretrained, padding_idx=2)
+    assert torch.equal(model.embedding.weight[2], torch.zeros(3)) and torch.equal(pretrained, torch.ones(5, 3))
+    assert model.embedding.padding_idx == 2 and model.embedding.weight.requires_grad
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
+        ({"padding_idx": 5}, ValueError, r"padding_idx must be a word id in \[0, 4\]"),
+        ({"padding_idx": -1}, ValueError, "padding_idx must be >= 0"),
+        ({"padding_idx": 0.0}, TypeError, "padding_idx must be an int"),
         ({"vocab_size": 0}, ValueError, "vocab_size"),
         ({"num_labels": 1}, ValueError, "num_labels"),
         ({"mode": "max"}, ValueError, "mode must be"),

@@ -3,10 +3,12 @@ alternatives pass, the stub is "not attempted". test_exercises_all.py runs the t
 STUBS below, with the rules every exercise keeps (graded hints, the exercise cells after a restart).
 
 bow_by_hand forbids course_utils.data.bow_vector / bow_matrix and accuracy_by_hand forbids
-course_utils.analysis.metrics.accuracy (each is the exercise's reference); unknown_rate forbids nothing.
+course_utils.analysis.metrics.accuracy (each is the exercise's reference); unknown_rate and replace_rare forbid
+nothing (building a Vocabulary with min_count and keeping the words it contains is a correct replace_rare).
 """
 from __future__ import annotations
 
+import copy
 import json
 from collections import Counter
 from pathlib import Path
@@ -18,7 +20,7 @@ import course_utils.analysis.metrics
 import course_utils.data
 from course_utils.analysis.metrics import accuracy
 from course_utils.checks import Exercise
-from course_utils.data import Vocabulary, bow_matrix, bow_vector, load_langid
+from course_utils.data import UNK, Vocabulary, bow_matrix, bow_vector, load_langid
 from course_utils.exercises import nb08
 from tools.notebooks import defined_in_cell
 
@@ -30,7 +32,7 @@ def notebook_function(cell_id: str, name: str):
     return defined_in_cell(NOTEBOOK, cell_id, name, {"torch": torch, "nb08": nb08, "load_langid": load_langid, "Vocabulary": Vocabulary})
 
 
-BOW, ACCURACY, UNKNOWN = nb08.bow_by_hand, nb08.accuracy_by_hand, nb08.unknown_rate
+BOW, ACCURACY, UNKNOWN, RARE = nb08.bow_by_hand, nb08.accuracy_by_hand, nb08.unknown_rate, nb08.replace_rare
 
 
 # --- bow_by_hand --------------------------------------------------------------------------------------
@@ -215,8 +217,66 @@ UNKNOWN_WRONG = [
     pytest.param(sorts_the_sentences, ("changed its input `sentences` in place",), id="unknown-in-place"),
 ]
 
+# --- replace_rare -------------------------------------------------------------------------------------
+def rare_by(count, *, keep=lambda n, m: n >= m, unk="<unk>", transform=lambda w: w, drop=False):
+    """A replace_rare answer: count(sentences) -> {word: n}; keep(n, min_count) decides; unk replaces."""
+    def my_replace_rare(sentences, min_count):
+        counts = count([[transform(w) for w in s] for s in sentences])
+        out = []
+        for sentence in sentences:
+            new = [w if keep(counts.get(transform(w), 0), min_count) else unk for w in sentence]
+            out.append([w for w in new if w != unk] if drop else new)
+        return out
+
+    return my_replace_rare
+
+
+def occurrences(sentences):
+    return Counter(w for s in sentences for w in s)
+
+
+def sentence_frequency(sentences):
+    return Counter(w for s in sentences for w in set(s))  # in how many sentences, not how often
+
+
+def per_sentence(sentences, min_count):
+    out = []
+    for sentence in sentences:
+        counts = Counter(sentence)  # counted inside each sentence only
+        out.append([w if counts[w] >= min_count else "<unk>" for w in sentence])
+    return out
+
+
+def replaces_in_place(sentences, min_count):
+    counts = occurrences(sentences)
+    for sentence in sentences:
+        for i, w in enumerate(sentence):
+            if counts[w] < min_count:
+                sentence[i] = "<unk>"
+    return sentences
+
+
+RARE_WRONG = [
+    pytest.param(per_sentence, ("2 of 8 passed", "the first item of the list", "not right yet"),
+                 id="rare-counts-per-sentence"),
+    pytest.param(rare_by(sentence_frequency), ("'ciao' twice in ONE sentence",), id="rare-sentence-frequency"),
+    pytest.param(rare_by(occurrences, keep=lambda n, m: n > m), ("not right yet",), id="rare-off-by-one"),
+    pytest.param(rare_by(occurrences, keep=lambda n, m: n >= 2), ("'a' and 'b' exactly 3 times, 'c' twice, min_count=3",),
+                 id="rare-min-count-2-hardcoded"),
+    pytest.param(rare_by(occurrences, drop=True), ("the first item of the list: it returned 1 value, but 6 were expected",),
+                 id="rare-drops-the-words"),
+    pytest.param(rare_by(occurrences, unk="<UNK>"), ("not right yet",), id="rare-wrong-token"),
+    pytest.param(rare_by(occurrences, unk=0), ("it returned an int, but a str was expected",), id="rare-unk-id"),
+    pytest.param(rare_by(occurrences, transform=str.lower), ("'No' and 'no' are different words",), id="rare-lowercased"),
+    pytest.param(replaces_in_place, ("changed its input `sentences` in place",), id="rare-in-place"),
+    pytest.param(lambda sentences, min_count: [list(s) for s in sentences], ("not right yet",), id="rare-unchanged-copy"),
+    pytest.param(lambda sentences, min_count: [w for s in rare_by(occurrences)(sentences, min_count) for w in s],
+                 ("it returned 29 values, but 4 were expected",), id="rare-flattened"),
+]
+
 WRONG = (
     [pytest.param(BOW, *p.values, id=p.id) for p in BOW_WRONG]
+    + [pytest.param(RARE, *p.values, id=p.id) for p in RARE_WRONG]
     + [pytest.param(ACCURACY, *p.values, id=p.id) for p in ACCURACY_WRONG]
     + [pytest.param(UNKNOWN, *p.values, id=p.id) for p in UNKNOWN_WRONG]
 )
@@ -277,7 +337,24 @@ def unknown_by_id(sentences, vocab):
     return sum(vocab[w] == vocab.unk_id for w in words) / len(words)
 
 
+def rare_with_vocabulary(sentences, min_count):
+    kept = Vocabulary.build(sentences, min_count=min_count)  # the words seen at least min_count times (and <unk>)
+    return [[w if w in kept else UNK for w in s] for s in sentences]
+
+
+def rare_two_loops(sentences, min_count):
+    counts = {}
+    for sentence in sentences:
+        for word in sentence:
+            counts[word] = counts.get(word, 0) + 1
+    return [tuple("<unk>" if counts[w] < min_count else w for w in s) for s in sentences]  # tuples are fine too
+
+
 ALTERNATIVES = [
+    pytest.param(RARE, notebook_function("a7d1c0f2", "my_replace_rare_solution"), id="rare-notebook-solution"),
+    pytest.param(RARE, rare_by(occurrences), id="rare-counter"),
+    pytest.param(RARE, rare_with_vocabulary, id="rare-vocabulary-min-count"),
+    pytest.param(RARE, rare_two_loops, id="rare-two-loops-tuples"),
     pytest.param(BOW, notebook_function("f9c8ea33", "my_bow_vector_solution"), id="bow-notebook-solution"),
     pytest.param(BOW, bow_loop(), id="bow-loop"),
     pytest.param(BOW, bow_bincount, id="bow-bincount"),
@@ -295,6 +372,7 @@ ALTERNATIVES = [
 
 # --- stubs (run, with `...` for every exercise, by test_exercises_all.py) and secrecy -----------------
 STUBS = [
+    pytest.param(RARE, notebook_function("a7d1c0f1", "my_replace_rare"), id="rare-notebook-stub"),
     pytest.param(BOW, notebook_function("df614e72", "my_bow_vector"), id="bow-notebook-stub"),
     pytest.param(ACCURACY, notebook_function("bb044480", "my_accuracy"), id="accuracy-notebook-stub"),
     pytest.param(UNKNOWN, notebook_function("74582ac5", "my_unknown_rate"), id="unknown-notebook-stub"),
@@ -350,4 +428,21 @@ ESCALATING = {
     nb08.bow_by_hand: bow_loop(add=False),
     nb08.accuracy_by_hand: wrong_axis,
     nb08.unknown_rate: lowercased,
+    nb08.replace_rare: per_sentence,
 }
+
+
+def test_replace_rare_solution_matches_a_min_count_vocabulary_on_the_training_set():
+    train, _ = load_langid("train")
+    replaced = nb08._replace_rare(train, 2)
+    assert list(Vocabulary.build(replaced)) == list(Vocabulary.build(train, min_count=2))
+    assert [len(s) for s in replaced] == [len(s) for s in train] and any(UNK in s for s in replaced)
+
+
+def test_each_replace_rare_case_is_needed():
+    """Each tricky case is the only one, or one of few, that catches its wrong answer."""
+    labels = {p.id: [c.label for c in RARE.cases if p.values[0](*copy.deepcopy(c.args)) != nb08._replace_rare(*c.args)]
+              for p in RARE_WRONG if p.id in ("rare-counts-per-sentence", "rare-sentence-frequency", "rare-lowercased")}
+    assert any("once in each of two sentences" in label for label in labels["rare-counts-per-sentence"])
+    assert any("twice in ONE sentence" in label for label in labels["rare-sentence-frequency"])
+    assert any("different words" in label for label in labels["rare-lowercased"])

@@ -2,6 +2,7 @@ import pytest
 import torch
 from torch import nn
 
+import course_utils.training.classifiers as classifiers
 from course_utils.analysis.metrics import Evaluation, accuracy, confusion_matrix, evaluate, predict_proba
 from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids, load_langid
 from course_utils.models import EmbeddingBagClassifier
@@ -62,6 +63,53 @@ def test_training_beats_chance_on_dev_and_is_deterministic(corpus, train):
     assert not torch.equal(next(other.parameters()), next(model.parameters()))
 
 
+def test_an_unk_that_never_occurs_in_training_keeps_its_random_start_unless_held_at_zero(corpus):
+    tr, trl, _, _, vocab = corpus  # every training word is in vocab: <unk> never occurs in the training ids
+    unk = vocab.unk_id
+    buggy, _ = train_embedding_bag_classifier(tr[:96], trl[:96], vocab=vocab, epochs=1, seed=3, zero_unk=False)
+    torch.manual_seed(3)
+    start = EmbeddingBagClassifier(len(vocab), 16, 4).embedding.weight
+    assert torch.equal(buggy.embedding.weight[unk], start[unk])  # never trained
+    assert not torch.equal(buggy.embedding.weight[vocab["mi"]], start[vocab["mi"]])  # a training word was
+    assert buggy.embedding.padding_idx is None
+    fixed, _ = train_embedding_bag_classifier(tr[:96], trl[:96], vocab=vocab, epochs=1, seed=3)
+    assert fixed.embedding.padding_idx == unk and torch.equal(fixed.embedding.weight[unk], torch.zeros(16))
+    rare = Vocabulary.build(tr[:96], min_count=2)  # rare-word replacement: words seen once become <unk>
+    learned, _ = train_embedding_bag_classifier(tr[:96], trl[:96], vocab=rare, epochs=1, seed=3, zero_unk=False)
+    torch.manual_seed(3)
+    rare_start = EmbeddingBagClassifier(len(rare), 16, 4).embedding.weight
+    assert not torch.equal(learned.embedding.weight[unk], rare_start[unk])  # now <unk> learns
+
+
+def test_the_unk_fix_lifts_dev_accuracy_over_seeds(corpus):
+    tr, trl, dev, devl, vocab = corpus
+
+    def dev_accuracy(**options):
+        return [evaluate(train_embedding_bag_classifier(tr, trl, vocab=vocab, seed=s, **options)[0], dev, devl,
+                         vocab=vocab).accuracy for s in range(3)]
+
+    buggy, fixed = dev_accuracy(zero_unk=False), dev_accuracy()
+    assert sum(fixed) / 3 > sum(buggy) / 3 + 0.02
+
+
+def test_the_batches_are_the_ids_and_offsets_of_the_chosen_sentences(corpus, monkeypatch):
+    tr, trl, _, _, vocab = corpus
+    seen = []
+    real_fit = classifiers.fit
+
+    def spy_fit(model, loss_fn, optimizer, batches, epochs):
+        seen.extend(list(batches)[:2])
+        return real_fit(model, loss_fn, optimizer, batches, epochs)
+
+    monkeypatch.setattr(classifiers, "fit", spy_fit)
+    train_embedding_bag_classifier(tr[:40], trl[:40], vocab=vocab, epochs=1, batch_size=16, seed=0)
+    order = list(shuffled_batches(40, 16, lambda idx: idx, seed=0))[:2]  # the first epoch's first two batches
+    for (inputs, targets), idx in zip(seen, order, strict=True):
+        want = ids_and_offsets([tr[i] for i in idx.tolist()], vocab)
+        assert torch.equal(inputs[0], want[0]) and torch.equal(inputs[1], want[1])
+        assert torch.equal(targets, label_ids([trl[i] for i in idx.tolist()], LANGID_LABELS))
+
+
 def test_grad_norms_are_named_after_the_models_own_parameters(corpus):
     tr, trl, _, _, vocab = corpus
     _, history = train_bow_classifier(tr[:64], trl[:64], vocab=vocab, epochs=1)
@@ -110,6 +158,8 @@ def test_bad_arguments_name_the_argument(corpus):
         train_bow_classifier(tr, trl, vocab=vocab, batch_size=0)
     with pytest.raises(ValueError, match="not one of label_names"):
         train_bow_classifier(tr[:2], ["english", "klingon"], vocab=vocab)
+    with pytest.raises(TypeError, match="zero_unk must be True or False"):
+        train_embedding_bag_classifier(tr[:2], trl[:2], vocab=vocab, zero_unk=1)
     with pytest.raises(TypeError, match="model"):
         predict_proba("model", dev, vocab)
     with pytest.raises(ValueError, match="labels"):

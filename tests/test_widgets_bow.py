@@ -37,10 +37,44 @@ def test_compute_is_pure_and_gives_probabilities_prediction_and_unknown_words():
 
 def test_an_empty_sentence_gives_uniform_probabilities_and_no_prediction():
     w = ClassifyWidget(_model(), VOCAB, LABELS)
-    data = w.compute("  ¿?  ")
+    data = w.compute("   ")
     assert data["tokens"] == [] and data["prediction"] is None
     assert data["probs"] == [0.5, 0.5]
     assert w.describe(data) == "type a sentence and press Enter"
+    assert w.describe(w.compute("  ¿?  ")).startswith("no words found")
+
+
+def test_punctuation_or_emoji_only_says_there_are_no_words():
+    w = ClassifyWidget(_model(), VOCAB, LABELS)
+    for text in ("😀 🎉 !!!", "..."):
+        data = w.compute(text)
+        assert data["tokens"] == [] and data["prediction"] is None and data["probs"] == [0.5, 0.5]
+        assert w.describe(data).startswith("no words found")
+
+
+def test_only_unknown_words_claim_no_language_however_many():
+    model = _model()
+    with torch.no_grad():
+        model.weight[1, VOCAB.unk_id] = 0.01  # a tiny untrained <unk> weight: 10,000 unknown words would say 100 %
+    w = ClassifyWidget(model, VOCAB, LABELS)
+    many = " ".join(f"zz{i}" for i in range(10_000))
+    data = w.compute(many)
+    assert data["prediction"] is None and data["probs"] == [0.5, 0.5]
+    text = w.describe(data)
+    assert text.startswith("no known words: all 10000 words are unknown") and "english" not in text
+    assert "zz7 and 9992 more" in text and "zz8" not in text and len(text) < 200
+    assert w.describe(w.compute("zebra")).startswith("no known words: the only word is unknown")
+    w.controls["sentence"].value = many
+    assert "%" not in w.readout.value and len(w.readout.value) < 250
+    first, second = (bar.get_facecolor() for bar in w.figure.axes[0].patches)
+    assert first == second  # no bar is picked out as the prediction
+
+
+def test_the_unknown_words_are_listed_once_each_and_shortened():
+    w = ClassifyWidget(_model(), VOCAB, LABELS)
+    text = w.describe(w.compute("gusta zebra zebra ZEBRA " + "x" * 500))
+    assert text.count("zebra") == 1 and "x" * 19 + "…" in text and "x" * 20 not in text
+    assert text.startswith("prediction: spanish")
 
 
 def test_typing_a_sentence_changes_data_picture_and_readout():
@@ -67,6 +101,16 @@ def test_example_dropdown_fills_the_text_box():
     w.examples.value = EXAMPLES[0]
     assert w.controls["sentence"].value == EXAMPLES[0]
     assert w.data["tokens"][:2] == ["i", "would"]
+    assert w.examples.value == ""  # back to the placeholder
+
+
+def test_picking_the_same_example_again_after_editing_restores_it():
+    w = ClassifyWidget(_model(), VOCAB, LABELS)
+    w.examples.value = EXAMPLES[1]
+    w.controls["sentence"].value = "give it"
+    assert w.data["prediction"] == "english"
+    w.examples.value = EXAMPLES[1]
+    assert w.controls["sentence"].value == EXAMPLES[1] and w.data["tokens"][0] == "me"
 
 
 def test_works_with_an_embedding_bag_model():

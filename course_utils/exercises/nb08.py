@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import torch
 
 from course_utils.analysis.metrics import accuracy
 from course_utils.checks import Case, Exercise
-from course_utils.data import Vocabulary, bow_vector, load_langid
+from course_utils.data import UNK, Vocabulary, bow_vector, load_langid
 
 # The tutorial's four training sentences: a tiny vocabulary for the cases.
 _TINY = Vocabulary.build(
@@ -159,10 +160,53 @@ unknown_rate = Exercise(
     ],
 )
 
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 4: rare-word replacement, so that <unk> occurs in training
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _replace_rare(sentences: Sequence[Sequence[str]], min_count: int) -> list[list[str]]:
+    counts = Counter(w for sentence in sentences for w in sentence)
+    return [[w if counts[w] >= min_count else UNK for w in sentence] for sentence in sentences]
+
+
+def _replace_rare_cases() -> list[Case]:
+    tiny = [s.split() for s in ("me gusta comer en la cafeteria", "Give it to me", "No creo que sea una buena idea",
+                                "No it is not a good idea to get lost at sea")]
+    return [
+        Case((tiny, 2), label="the tutorial's four training sentences, min_count=2"),
+        Case(([["ciao", "ciao", "mondo"], ["hola", "mundo"]], 2),
+             label="'ciao' twice in ONE sentence and nowhere else, min_count=2"),
+        Case(([["la", "casa"], ["la", "mesa"], ["una", "casa"]], 2),
+             label="'la' and 'casa' once in each of two sentences, min_count=2"),
+        Case(([["a", "a", "a", "b", "b", "c"], ["b", "c", "d"]], 3),
+             label="'a' and 'b' exactly 3 times, 'c' twice, min_count=3"),
+        Case(([["No", "no", "no"], ["Yo", "no"]], 2), label="'No' and 'no' are different words, min_count=2"),
+        Case(([["hola"], [], ["me", "gusta", "hola"]], 2), label="three sentences, one of them empty, min_count=2"),
+        Case(([["solo", "una", "vez"], ["una", "vez", "más"]], 1), label="min_count=1 (nothing is rare)"),
+        Case((_TRAIN, 2), label="the 848 training sentences, min_count=2"),
+    ]
+
+
+replace_rare = Exercise(
+    "Exercise 4 (rare-word replacement)",
+    reference=_replace_rare,
+    cases=_replace_rare_cases(),
+    hints=[
+        "'rare' is about the whole training set: count how often each word occurs in ALL the sentences together, "
+        "every occurrence (a word twice in one sentence counts twice), before you replace anything. The result "
+        "has the same sentences and lengths as the input, in new lists.",
+        "first one pass that counts every word of every sentence (collections.Counter helps), then a second pass "
+        "that builds new sentences, keeping a word whose count is at least min_count and writing \"<unk>\" "
+        "(course_utils.data.UNK) in its place otherwise. Words are compared exactly as written.",
+    ],
+)
+
 SOLUTION_KEYS = {
     "bow_by_hand": ["vec[vocab[word]] += 1", "torch.zeros(len(vocab))"],
     "accuracy_by_hand": ["argmax(dim=1)", ".float().mean().item()", "(predictions == targets)"],
     "unknown_rate": ["not in vocab", "unknown / len(words)"],
+    "replace_rare": ["counts[word] >= min_count else", "for word in sentence] for sentence in sentences]"],
 }
 
-__all__ = ["accuracy_by_hand", "bow_by_hand", "unknown_rate"]
+__all__ = ["accuracy_by_hand", "bow_by_hand", "replace_rare", "unknown_rate"]

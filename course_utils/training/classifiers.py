@@ -8,6 +8,9 @@ in shuffled minibatches:
   the log-softmax is inside `nn.CrossEntropyLoss`).
 - `train_embedding_bag_classifier`: the mean of small learned word vectors
   (`nn.EmbeddingBag`), then an affine map: no [N, vocab_size] matrix is built.
+  By default the <unk> vector is held at zero (padding_idx): with a vocabulary of
+  every training word, <unk> never occurs in training, so a learned <unk> row
+  would keep its random start and be averaged into every sentence with unseen words.
 
 `course_utils.analysis.metrics.predict_proba` and `evaluate` work for both models.
 """
@@ -20,7 +23,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from course_utils._validate import require_int, require_positive_float, require_sentences, require_vocab, type_name
-from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, ids_and_offsets, label_ids
+from course_utils.data import LANGID_LABELS, Vocabulary, bow_matrix, label_ids
 from course_utils.models import EmbeddingBagClassifier
 from course_utils.training.loop import History, fit
 
@@ -111,25 +114,35 @@ def train_embedding_bag_classifier(
     batch_size: int = 32,
     lr: float = 0.01,
     seed: int = 0,
+    zero_unk: bool = True,
 ) -> tuple[EmbeddingBagClassifier, History]:
     """The mean of learned word vectors, then an affine map; returns (model, history).
 
     embed_dim: size of each word vector
+    zero_unk:  True: <unk>'s vector is held at zero and unknown words are left out of the mean
+               (padding_idx=vocab.unk_id). False: <unk> is an ordinary learned row, which learns only if
+               <unk> occurs in the training sentences (e.g. a vocabulary built with min_count=2); with a
+               vocabulary of every training word it keeps its random start: the bug notebook 08 shows.
 
     The model is called as model(ids, offsets) (see course_utils.data.ids_and_offsets).
     """
     _check_data(train_sentences, train_labels, vocab)
     require_positive_float(lr, "lr")
+    if not isinstance(zero_unk, bool):
+        raise TypeError(f"zero_unk must be True or False, got {type_name(zero_unk)}")
     targets = label_ids(train_labels, label_names)
-    sentences = list(train_sentences)
+    encoded = [torch.tensor(vocab.encode(s), dtype=torch.long) for s in train_sentences]  # once, not every epoch
 
-    def make_batch(idx: torch.Tensor) -> Batch:
-        return ids_and_offsets([sentences[i] for i in idx.tolist()], vocab), targets[idx]
+    def make_batch(idx: torch.Tensor) -> Batch:  # the same (ids, offsets) as ids_and_offsets(those sentences, vocab)
+        chosen = [encoded[i] for i in idx.tolist()]
+        lengths = torch.tensor([0] + [len(ids) for ids in chosen[:-1]], dtype=torch.long)
+        return (torch.cat(chosen), torch.cumsum(lengths, dim=0)), targets[idx]
 
     batches = shuffled_batches(len(targets), batch_size, make_batch, seed)
     with torch.random.fork_rng(devices=[]):  # seeded here; the caller's global random state is left as it was
         torch.default_generator.manual_seed(seed)  # the CPU generator only: models are built on the CPU
-        model = EmbeddingBagClassifier(len(vocab), embed_dim, len(label_names))
+        padding_idx = vocab.unk_id if zero_unk else None
+        model = EmbeddingBagClassifier(len(vocab), embed_dim, len(label_names), padding_idx=padding_idx)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         history = fit(model, nn.CrossEntropyLoss(), optimizer, batches, epochs)  # calls model(ids, offsets)
     return model, history

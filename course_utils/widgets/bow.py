@@ -33,8 +33,12 @@ class ClassifyWidget(PlotWidget):
             (bag-of-words nn.Linear or EmbeddingBagClassifier)
     vocab:  the Vocabulary it was trained with
     labels: the label names, in class-index order
-    The readout names the prediction and the words the model never saw (they count as <unk>).
+    The readout names the prediction and the words the model never saw (they count as <unk>). A sentence with no
+    word the model knows gets no prediction: its output there says nothing about the sentence.
     """
+
+    MAX_LISTED = 8  # unknown words listed in the readout (distinct, first-seen order); the rest are counted
+    MAX_WORD = 20  # characters shown of a long unknown word
 
     def __init__(self, model: nn.Module, vocab: Vocabulary, labels: Sequence[str], **initial: Any) -> None:
         if not isinstance(model, nn.Module):
@@ -64,6 +68,7 @@ class ClassifyWidget(PlotWidget):
     def _use_example(self, change: dict) -> None:
         if change["new"]:
             self.controls["sentence"].value = change["new"]
+            self.examples.value = ""  # back to "examples…", so that picking the same example again is a change
 
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
         return {
@@ -76,18 +81,30 @@ class ClassifyWidget(PlotWidget):
         }
 
     def compute(self, sentence: str) -> dict[str, Any]:
-        """Tokens, unknown words and each label's probability (pure: no widget state is changed)."""
+        """Tokens, unknown words and each label's probability (pure: no widget state is changed).
+
+        With no tokens, or no token the vocabulary knows, every label gets the same probability and
+        `prediction` is None: the model's output on only <unk> is a guess it has no evidence for.
+        """
         if not isinstance(sentence, str):
             raise TypeError(f"sentence must be a str, got {type_name(sentence)}")
         tokens = tokenize(sentence)
         unknown = [w for w in tokens if w not in self.vocab]
-        if not tokens:  # nothing to go on: every language is equally likely
+        if len(unknown) == len(tokens):  # no words, or no known words: nothing to go on
             probs = [1.0 / len(self.labels)] * len(self.labels)
             prediction = None
         else:
             probs = predict_proba(self.model, [tokens], self.vocab)[0].tolist()
             prediction = self.labels[max(range(len(probs)), key=probs.__getitem__)]
-        return {"tokens": tokens, "unknown": unknown, "probs": probs, "prediction": prediction, "labels": self.labels}
+        return {"text": sentence, "tokens": tokens, "unknown": unknown, "probs": probs, "prediction": prediction,
+                "labels": self.labels}
+
+    def _unknown_list(self, unknown: list[str]) -> str:
+        """The distinct unknown words in first-seen order, at most MAX_LISTED of them, each shortened."""
+        distinct = list(dict.fromkeys(unknown))
+        shown = [w if len(w) <= self.MAX_WORD else w[: self.MAX_WORD - 1] + "…" for w in distinct[: self.MAX_LISTED]]
+        more = len(distinct) - len(shown)
+        return ", ".join(shown) + (f" and {more} more" if more else "") if shown else "none"
 
     def draw(self, figure: Figure, data: dict[str, Any]) -> None:
         if not figure.axes:
@@ -105,8 +122,15 @@ class ClassifyWidget(PlotWidget):
         ax.set_title("Which language is it?")
 
     def describe(self, data: dict[str, Any]) -> str:
+        tokens, unknown = data["tokens"], data["unknown"]
+        if not tokens:
+            if not data.get("text", "").strip():
+                return "type a sentence and press Enter"
+            return "no words found: punctuation, emoji and other symbols are dropped, so there is nothing to classify"
         if data["prediction"] is None:
-            return "type a sentence and press Enter"
+            which = "the only word is" if len(tokens) == 1 else f"all {len(tokens)} words are"
+            return (f"no known words: {which} unknown (<unk>), so no language is claimed | "
+                    f"unknown: {self._unknown_list(unknown)}")
         best = max(data["probs"])
-        unknown = ", ".join(data["unknown"]) or "none"
-        return f"prediction: {data['prediction']} ({best:.0%}) | words never seen in training (<unk>): {unknown}"
+        return (f"prediction: {data['prediction']} ({best:.0%}) | words never seen in training (<unk>): "
+                f"{self._unknown_list(unknown)}")
