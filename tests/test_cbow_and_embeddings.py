@@ -94,3 +94,36 @@ def test_bad_inputs_name_the_argument():
         project_2d(torch.zeros(1, 3))
     with pytest.raises(ValueError, match="lr"):
         train_cbow([["a", "a"]], vocab, lr=-1.0)
+
+
+def test_majority_labels_counts_occurrences_and_breaks_ties_by_first_seen():
+    from course_utils.analysis.embeddings import majority_labels
+
+    sentences = [["a", "b"], ["a", "c"], ["a", "b", "b"], ["c"]]
+    labels = ["en", "es", "es", "en"]
+    vocab = Vocabulary(["a", "b", "c", "z"])  # <unk>=0; "z" never occurs
+    # a: en 1, es 2 -> es; b: en 1, es 2 -> es; c: es 1, en 1 -> es (seen first with es)
+    assert majority_labels(sentences, labels, vocab) == ["", "es", "es", "es", ""]
+    with pytest.raises(ValueError, match="labels must have one entry per sentence"):
+        majority_labels(sentences, labels[:2], vocab)
+
+
+def test_neighbour_agreement_against_a_brute_force_count():
+    from course_utils.analysis.embeddings import neighbour_agreement
+
+    vectors = torch.tensor([[0.0, 0.0], [1.0, 0.1], [1.0, 0.0], [0.0, 1.0], [0.1, 1.0], [1.0, 1.05]])
+    groups = ["", "x", "x", "y", "y", "y"]  # row 0 (e.g. <unk>) is left out
+    agreement, chance = neighbour_agreement(vectors, groups, k=1)
+    # nearest (cosine) of 1 is 2 (x, same), 2->1 (same), 3->4 (same), 4->3 (same), 5->? (1,1.05) is closest to 4
+    assert agreement == pytest.approx(1.0)
+    assert chance == pytest.approx((2 * 1 + 3 * 2) / (5 * 4))
+    a2, _ = neighbour_agreement(vectors, groups, k=2)
+    sims = torch.nn.functional.normalize(vectors[1:], dim=1) @ torch.nn.functional.normalize(vectors[1:], dim=1).T
+    sims.fill_diagonal_(-2)
+    top = sims.topk(2, dim=1).indices
+    same = sum(groups[1 + i] == groups[1 + j] for i in range(5) for j in top[i].tolist())
+    assert a2 == pytest.approx(same / 10)
+    with pytest.raises(ValueError, match="groups must have one entry per row"):
+        neighbour_agreement(vectors, groups[:3])
+    with pytest.raises(ValueError, match="k=5 is too large"):
+        neighbour_agreement(vectors, groups, k=5)

@@ -7,6 +7,11 @@ one_hot_lookup forbids the lookup helpers by name and watches torch's aten opera
 the table is required, and indexing the integer ids (or a one-hot matrix built from them) stays allowed.
 my_features forbids course_utils.data.features' token_features / sentence_features; it takes lists of strings, so its
 in-place answer changes a list.
+
+ngram_model and cbow_model take a class: the checker builds it, gives every nn.Embedding / nn.Linear fixed seeded
+numbers (by kind and shape, so names and the order the layers are made in do not matter) and compares the
+log-probabilities with the tutorial's model under the same numbers; a wrong answer's output is matched against the
+typical mistakes (sum for concat and back, mean for sum, no log_softmax, softmax, dim=0, no ReLU, a flat output).
 """
 from __future__ import annotations
 
@@ -243,9 +248,202 @@ FEATURES_WRONG = [
                  ("`course_utils.data.features.sentence_features` " + FEATURES_FORBIDDEN,), id="features-sentence_features"),
 ]
 
+# --- ngram_model and cbow_model --------------------------------------------------------------------------
+class NGram(nn.Module):
+    """The tutorial's N-gram language model (a correct answer; the wrong ones below change one thing)."""
+
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__()
+        self.embeddings = nn.Embedding(vocab_size, embedding_dim)
+        self.linear1 = nn.Linear(context_size * embedding_dim, 128)
+        self.linear2 = nn.Linear(128, vocab_size)
+
+    def scores(self, inputs):
+        return self.linear2(F.relu(self.linear1(self.embeddings(inputs).view((1, -1)))))
+
+    def forward(self, inputs):
+        return F.log_softmax(self.scores(inputs), dim=1)
+
+
+class NGramSum(NGram):
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__(vocab_size, embedding_dim, context_size)
+        self.linear1 = nn.Linear(embedding_dim, 128)
+
+    def forward(self, inputs):
+        summed = self.embeddings(inputs).sum(dim=0, keepdim=True)
+        return F.log_softmax(self.linear2(F.relu(self.linear1(summed))), dim=1)
+
+
+class NGramNoLogSoftmax(NGram):
+    def forward(self, inputs):
+        return self.scores(inputs)
+
+
+class NGramSoftmax(NGram):
+    def forward(self, inputs):
+        return F.softmax(self.scores(inputs), dim=1)
+
+
+class NGramDim0(NGram):
+    def forward(self, inputs):
+        return F.log_softmax(self.scores(inputs), dim=0)
+
+
+class NGramWrongOutputSize(NGram):
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__(vocab_size, embedding_dim, context_size)
+        self.linear2 = nn.Linear(128, embedding_dim)
+
+
+class NGramNoRelu(NGram):
+    def forward(self, inputs):
+        return F.log_softmax(self.linear2(self.linear1(self.embeddings(inputs).view((1, -1)))), dim=1)
+
+
+class NGramFlat(NGram):
+    def forward(self, inputs):
+        return F.log_softmax(self.scores(inputs), dim=1).squeeze(0)
+
+
+class NGramReversedContext(NGram):
+    def forward(self, inputs):
+        return F.log_softmax(self.scores(inputs.flip(0)), dim=1)
+
+
+class NGramHidden64(NGram):
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__(vocab_size, embedding_dim, context_size)
+        self.linear1 = nn.Linear(context_size * embedding_dim, 64)
+        self.linear2 = nn.Linear(64, vocab_size)
+
+
+class NGramEmbeddingTransposed(NGram):
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__(vocab_size, embedding_dim, context_size)
+        self.embeddings = nn.Embedding(embedding_dim, vocab_size)
+
+
+class NGramChangesInputs(NGram):
+    def forward(self, inputs):
+        inputs.clamp_(max=3)
+        return super().forward(inputs)
+
+
+class NGramNoSuper(nn.Module):  # parameters never registered: forgot super().__init__() ... or built them in forward
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__()
+        self.sizes = (vocab_size, embedding_dim, context_size)
+
+    def forward(self, inputs):
+        return torch.zeros(1, self.sizes[0])
+
+
+class CBOW(nn.Module):
+    """The tutorial's CBOW formula, -log Softmax(A(sum of q_w) + b) (a correct answer)."""
+
+    def __init__(self, vocab_size, embedding_dim):
+        super().__init__()
+        self.embeddings = nn.Embedding(vocab_size, embedding_dim)
+        self.linear = nn.Linear(embedding_dim, vocab_size)
+
+    def scores(self, inputs):
+        return self.linear(self.embeddings(inputs).sum(dim=0, keepdim=True))
+
+    def forward(self, inputs):
+        return F.log_softmax(self.scores(inputs), dim=1)
+
+
+class CBOWMean(CBOW):
+    def forward(self, inputs):
+        return F.log_softmax(self.linear(self.embeddings(inputs).mean(dim=0, keepdim=True)), dim=1)
+
+
+class CBOWConcat(CBOW):
+    def __init__(self, vocab_size, embedding_dim):
+        super().__init__(vocab_size, embedding_dim)
+        self.linear = nn.Linear(4 * embedding_dim, vocab_size)
+
+    def forward(self, inputs):
+        return F.log_softmax(self.linear(self.embeddings(inputs).view((1, -1))), dim=1)
+
+
+class CBOWNoLogSoftmax(CBOW):
+    def forward(self, inputs):
+        return self.scores(inputs)
+
+
+class CBOWSoftmax(CBOW):
+    def forward(self, inputs):
+        return F.softmax(self.scores(inputs), dim=1)
+
+
+class CBOWHidden(CBOW):
+    def __init__(self, vocab_size, embedding_dim):
+        super().__init__(vocab_size, embedding_dim)
+        self.hidden = nn.Linear(embedding_dim, 128)
+        self.linear = nn.Linear(128, vocab_size)
+
+    def forward(self, inputs):
+        return F.log_softmax(self.linear(F.relu(self.hidden(self.embeddings(inputs).sum(0, keepdim=True)))), dim=1)
+
+
+class CBOWRelu(CBOW):
+    def forward(self, inputs):
+        return F.log_softmax(F.relu(self.scores(inputs)), dim=1)
+
+
+class CBOWWrongOutputSize(CBOW):
+    def __init__(self, vocab_size, embedding_dim):
+        super().__init__(vocab_size, embedding_dim)
+        self.linear = nn.Linear(embedding_dim, 2 * vocab_size)
+
+
+class CBOWFlat(CBOW):
+    def forward(self, inputs):
+        return F.log_softmax(self.scores(inputs)[0], dim=0)
+
+
+class CBOWFirstWordOnly(CBOW):
+    def forward(self, inputs):
+        return F.log_softmax(self.linear(self.embeddings(inputs[:1])), dim=1)
+
+
+NGRAM, CBOW_EX = nb07.ngram_model, nb07.cbow_model
+SUMMED = "as if the context vectors were summed or averaged: the N-gram model concatenates them"
+NO_LOG_SOFTMAX = "raw scores of the last linear layer"
+SOFTMAX = "use log_softmax, not softmax"
+MODEL_WRONG = [
+    pytest.param(NGRAM, NGramSum, (SUMMED,), id="ngram-sum-of-context"),
+    pytest.param(NGRAM, NGramNoLogSoftmax, ("0 of 4 passed", NO_LOG_SOFTMAX), id="ngram-no-log_softmax"),
+    pytest.param(NGRAM, NGramSoftmax, (SOFTMAX,), id="ngram-softmax"),
+    pytest.param(NGRAM, NGramDim0, ("wrong dimension", "dim=1"), id="ngram-log_softmax-dim0"),
+    pytest.param(NGRAM, NGramWrongOutputSize, ("one score per word of the vocabulary (13 outputs)",),
+                 id="ngram-wrong-output-size"),
+    pytest.param(NGRAM, NGramNoRelu, ("applies a ReLU",), id="ngram-no-relu"),
+    pytest.param(NGRAM, NGramFlat, ("keep the batch dimension",), id="ngram-flat-output"),
+    pytest.param(NGRAM, NGramReversedContext, ("1 of 4 passed", "in the order of `inputs`"), id="ngram-reversed"),
+    pytest.param(NGRAM, NGramHidden64, ("the tutorial's 128 units",), id="ngram-hidden-64"),
+    pytest.param(NGRAM, NGramEmbeddingTransposed, ("vocab_size x embedding_dim = 13 x 6",),
+                 id="ngram-embedding-transposed"),
+    pytest.param(NGRAM, NGramChangesInputs, ("changed its input",), id="ngram-changes-inputs"),
+    pytest.param(NGRAM, NGramNoSuper, ("has no parameters",), id="ngram-no-layers"),
+    pytest.param(NGRAM, NGram(13, 6, 2), ("your class raised TypeError",), id="ngram-an-instance"),
+    pytest.param(CBOW_EX, CBOWMean, ("0 of 3 passed", "averages the context vectors"), id="cbow-mean"),
+    pytest.param(CBOW_EX, CBOWConcat, ("as if the context vectors were concatenated",), id="cbow-concat"),
+    pytest.param(CBOW_EX, CBOWNoLogSoftmax, (NO_LOG_SOFTMAX,), id="cbow-no-log_softmax"),
+    pytest.param(CBOW_EX, CBOWSoftmax, (SOFTMAX,), id="cbow-softmax"),
+    pytest.param(CBOW_EX, CBOWHidden, ("CBOW has no hidden layer",), id="cbow-hidden-layer"),
+    pytest.param(CBOW_EX, CBOWRelu, ("ReLU on the scores",), id="cbow-relu"),
+    pytest.param(CBOW_EX, CBOWWrongOutputSize, ("one score per word of the vocabulary",), id="cbow-output-size"),
+    pytest.param(CBOW_EX, CBOWFlat, ("keep the batch dimension",), id="cbow-flat-output"),
+    pytest.param(CBOW_EX, CBOWFirstWordOnly, ("the values are off",), id="cbow-first-word-only"),
+    pytest.param(CBOW_EX, NGram, ("your class raised TypeError",), id="cbow-given-the-ngram-model"),
+]
+
 WRONG = [pytest.param(LOOKUP, *p.values, id=p.id) for p in LOOKUP_WRONG] + [
     pytest.param(FEATURES, *p.values, id=p.id) for p in FEATURES_WRONG
-]
+] + MODEL_WRONG
 
 
 def test_the_forbidden_functions_are_back_after_the_check():
@@ -295,6 +493,49 @@ def features_concatenated(tokens, tags, i):
     return [word, pw, pt, word + "&" + pt]
 
 
+class NGramLayersInOtherOrder(nn.Module):
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__()
+        self.out = nn.Linear(128, vocab_size)  # made first, other names: the same model
+        self.hidden = nn.Linear(context_size * embedding_dim, 128)
+        self.table = nn.Embedding(vocab_size, embedding_dim)
+
+    def forward(self, inputs):
+        return torch.log_softmax(self.out(torch.relu(self.hidden(self.table(inputs).reshape(1, -1)))), dim=-1)
+
+
+class NGramSequential(nn.Module):
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__()
+        self.net = nn.Sequential(nn.Embedding(vocab_size, embedding_dim), nn.Flatten(0), nn.Unflatten(0, (1, -1)),
+                                 nn.Linear(context_size * embedding_dim, 128), nn.ReLU(),
+                                 nn.Linear(128, vocab_size), nn.LogSoftmax(dim=1))
+
+    def forward(self, inputs):
+        return self.net(inputs)
+
+
+class NGramLogOfSoftmax(NGram):
+    def forward(self, inputs):
+        return torch.log(F.softmax(self.scores(inputs), dim=1))
+
+
+class CBOWMatrixSum(CBOW):
+    def forward(self, inputs):
+        ones = torch.ones(1, len(inputs))
+        return F.log_softmax(self.linear(ones @ self.embeddings(inputs)), dim=1)
+
+
+class CBOWEmbeddingBag(nn.Module):
+    def __init__(self, vocab_size, embedding_dim):
+        super().__init__()
+        self.bag = nn.EmbeddingBag(vocab_size, embedding_dim, mode="sum")
+        self.linear = nn.Linear(embedding_dim, vocab_size)
+
+    def forward(self, inputs):
+        return F.log_softmax(self.linear(self.bag(inputs.unsqueeze(0))), dim=1)
+
+
 ALTERNATIVES = [
     pytest.param(LOOKUP, notebook_function("52de589f", "lookup_solution"), id="lookup-notebook-solution"),
     pytest.param(LOOKUP, nb07._one_hot_lookup, id="lookup-reference"),
@@ -318,6 +559,15 @@ ALTERNATIVES = [
     pytest.param(FEATURES, nb07._features_with_conjunction, id="features-reference"),
     pytest.param(FEATURES, features_concatenated, id="features-concatenated"),
     pytest.param(FEATURES, lambda tokens, tags, i: tuple(features_concatenated(tokens, tags, i)), id="features-tuple"),
+    pytest.param(NGRAM, notebook_function("e3sol001", "NGramLanguageModelerSolution"), id="ngram-notebook-solution"),
+    pytest.param(NGRAM, NGram, id="ngram-tests-own"),
+    pytest.param(NGRAM, NGramLayersInOtherOrder, id="ngram-layers-made-in-another-order"),
+    pytest.param(NGRAM, NGramSequential, id="ngram-sequential-and-flatten"),
+    pytest.param(NGRAM, NGramLogOfSoftmax, id="ngram-log-of-softmax"),
+    pytest.param(CBOW_EX, notebook_function("e4sol001", "CBOWSolution"), id="cbow-notebook-solution"),
+    pytest.param(CBOW_EX, CBOW, id="cbow-tests-own"),
+    pytest.param(CBOW_EX, CBOWMatrixSum, id="cbow-sum-by-a-row-of-ones"),
+    pytest.param(CBOW_EX, CBOWEmbeddingBag, id="cbow-embedding-bag-sum"),
 ]
 
 
@@ -325,6 +575,8 @@ ALTERNATIVES = [
 STUBS = [
     pytest.param(LOOKUP, notebook_function("b1d69639", "lookup"), id="lookup-notebook-stub"),
     pytest.param(FEATURES, notebook_function("fbd6967a", "features"), id="features-notebook-stub"),
+    pytest.param(NGRAM, notebook_function("e3stub01", "NGramLanguageModeler"), id="ngram-notebook-stub"),
+    pytest.param(CBOW_EX, notebook_function("e4stub01", "CBOW"), id="cbow-notebook-stub"),
 ]
 
 
@@ -348,4 +600,27 @@ def test_messages_never_show_the_reference_values():
 ESCALATING = {
     nb07.one_hot_lookup: as_float32,
     nb07.my_features: current_tag,
+    nb07.ngram_model: NGramNoLogSoftmax,
+    nb07.cbow_model: CBOWMean,
 }
+
+
+def test_model_checks_leave_the_random_state_and_the_seeded_numbers_distinct():
+    state = torch.random.get_rng_state()
+    assert NGRAM.check(NGram).ok and CBOW_EX.check(CBOW).ok
+    assert torch.equal(torch.random.get_rng_state(), state)
+    embedding, weight = nb07._seeded("embedding", (13, 6)), nb07._seeded("weight", (13, 6))
+    assert not torch.allclose(embedding, weight)  # CBOW's table and its output weight get different numbers
+    assert torch.equal(embedding, nb07._seeded("embedding", (13, 6)))
+
+
+def test_the_reference_outputs_are_the_tutorial_models_under_the_same_weights():
+    for model, cls, sizes, cases, outputs in [
+        ("ngram", NGram, (13, 6, 2), nb07.NGRAM_CASES, lambda x: nb07._ngram_outputs(x, 13, 6, 2)),
+        ("cbow", CBOW, (13, 6), nb07.CBOW_CASES, lambda x: nb07._cbow_outputs(x, 13, 6)),
+    ]:
+        instance = cls(*sizes)
+        nb07._fill(instance)
+        for case in cases:
+            (inputs,) = case.args
+            assert torch.allclose(instance(inputs), outputs(inputs)["right"], atol=1e-6), model

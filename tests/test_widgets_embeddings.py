@@ -36,3 +36,15 @@ def test_initial_values_and_bad_arguments():
         NeighboursWidget(vectors[:5], vocab)
     with pytest.raises(TypeError, match="vocab"):
         NeighboursWidget(vectors, {"w1": 1})
+
+
+def test_background_is_coloured_by_group_and_groups_are_checked():
+    vectors, vocab = _setup()
+    groups = [""] + ["en" if i % 2 else "es" for i in range(1, len(vocab))]
+    w = NeighboursWidget(vectors, vocab, words=["w1"], background=6, groups=groups)
+    assert w.background_groups == {"en": [1, 3, 5], "es": [2, 4, 6]}  # the first 6 words, <unk> left out
+    legend = [t.get_text() for t in w.figure.axes[0].get_legend().get_texts()]
+    assert "en" in legend and "es" in legend
+    assert NeighboursWidget(vectors, vocab, background=3).background_groups == {"": [1, 2, 3]}
+    with pytest.raises(ValueError, match="groups must have one label per word"):
+        NeighboursWidget(vectors, vocab, groups=["en"] * 3)

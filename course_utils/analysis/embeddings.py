@@ -1,12 +1,15 @@
-"""Look at word vectors: cosine similarity, nearest neighbours, a 2-D picture (PCA)."""
+"""Look at word vectors: cosine similarity, nearest neighbours, a 2-D picture (PCA), neighbours' labels."""
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
 
 import torch
 
 from course_utils._validate import require_int, require_tensor, require_vocab, type_name
 from course_utils.data.vocab import Vocabulary
 
-__all__ = ["cosine_similarities", "nearest_neighbours", "project_2d"]
+__all__ = ["cosine_similarities", "majority_labels", "nearest_neighbours", "neighbour_agreement", "project_2d"]
 
 
 def cosine_similarities(vectors: torch.Tensor, query: torch.Tensor) -> torch.Tensor:
@@ -62,3 +65,48 @@ def project_2d(vectors: torch.Tensor) -> torch.Tensor:
     signs = torch.sign(points[biggest, torch.arange(2)])
     signs[signs == 0] = 1.0
     return (points * signs).to(vectors.dtype)
+
+
+def majority_labels(sentences: Sequence[Sequence[str]], labels: Sequence[str], vocab: Vocabulary) -> list[str]:
+    """The label (e.g. the language) each word of `vocab` occurs with most often: one label per vocabulary row.
+
+    sentences: tokenised sentences; labels: one label per sentence
+    A tie goes to the label seen first with the word; a word never seen (such as <unk>) gets "".
+    """
+    require_vocab(vocab)
+    if len(sentences) != len(labels):
+        raise ValueError(f"labels must have one entry per sentence ({len(sentences)}), got {len(labels)}")
+    counts: list[Counter[str]] = [Counter() for _ in range(len(vocab))]
+    for sentence, label in zip(sentences, labels, strict=True):
+        for word in sentence:
+            if word in vocab:
+                counts[vocab[word]][label] += 1
+    return [c.most_common(1)[0][0] if c else "" for c in counts]  # most_common keeps first-seen order on ties
+
+
+def neighbour_agreement(vectors: torch.Tensor, groups: Sequence[str], k: int = 5) -> tuple[float, float]:
+    """How often a word's k nearest neighbours (cosine) share its group, and how often two random words do.
+
+    vectors: [V, d] word vectors; groups: one group label per row ("" = no group: row left out, e.g. <unk>)
+    Returns (agreement, chance): the fraction of (word, neighbour) pairs in the same group, and the same
+    fraction for two different words drawn at random (what neighbours without any meaning would give).
+    """
+    require_tensor(vectors, "vectors", floating=True, ndim=2)
+    if len(groups) != vectors.shape[0]:
+        raise ValueError(f"groups must have one entry per row of vectors ({vectors.shape[0]}), got {len(groups)}")
+    keep = [i for i, g in enumerate(groups) if g != ""]
+    require_int(k, "k", minimum=1)
+    if k > len(keep) - 1:
+        raise ValueError(f"k={k} is too large: there are only {len(keep)} words with a group")
+    kept = vectors.detach().cpu().double()[keep]
+    unit = kept / kept.norm(dim=1, keepdim=True).clamp(min=1e-12)
+    similarities = unit @ unit.T
+    similarities.fill_diagonal_(-float("inf"))
+    top = similarities.topk(k, dim=1).indices  # [n, k]
+    names = sorted(set(groups[i] for i in keep))
+    code = torch.tensor([names.index(groups[i]) for i in keep])
+    agreement = (code[top] == code[:, None]).double().mean().item()
+    sizes = torch.bincount(code).double()
+    n = float(len(keep))
+    chance = ((sizes * (sizes - 1)).sum() / (n * (n - 1))).item()
+    return agreement, chance

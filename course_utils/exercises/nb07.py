@@ -11,6 +11,7 @@ from torch.utils._pytree import tree_leaves
 
 from course_utils.checks import Case, Exercise, NotAttempted, StudentError, compare
 from course_utils.checks.compare import ordinal
+from course_utils.checks.guards import is_empty_function
 from course_utils.data.features import BOS
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -360,9 +361,230 @@ my_features = Exercise(
     ],
 )
 
+# ---------------------------------------------------------------------------------------------------------------
+# Exercises 3 and 4: the tutorial's N-gram language model and CBOW, written by the student
+# ---------------------------------------------------------------------------------------------------------------
+# The student's class is built, then every nn.Embedding / nn.Linear in it gets fixed, seeded numbers (keyed by the
+# layer's kind and shape), and so does the reference: two right answers then give the same log-probabilities,
+# whatever the attributes are called and in whatever order the layers were made. A wrong answer's output is
+# compared with the outputs of typical mistakes (sum for concat, no log_softmax, softmax, ...) to say which it is.
+
+HIDDEN = 128  # the tutorial's hidden layer
+_MODEL_SIZES = {"vocab_size": 13, "embedding_dim": 6, "context_size": 2}  # all distinct from HIDDEN and each other
+
+
+def _seeded(kind: str, shape: tuple[int, ...]) -> torch.Tensor:
+    seed = {"embedding": 1, "weight": 2, "bias": 3, "param": 4}[kind] * 100_000 + sum(
+        (31**k) * n for k, n in enumerate(shape))
+    return 0.5 * torch.randn(shape, generator=torch.Generator().manual_seed(seed))
+
+
+def _fill(model: torch.nn.Module) -> list[tuple[str, tuple[int, ...]]]:
+    """Give the model's parameters fixed, seeded values; returns their (kind, shape), sorted."""
+    keys = []
+    done: set[int] = set()
+    with torch.no_grad():
+        for module in model.modules():
+            for name, p in module.named_parameters(recurse=False):
+                if id(p) in done:
+                    continue
+                done.add(id(p))
+                if isinstance(module, torch.nn.Embedding | torch.nn.EmbeddingBag):
+                    kind = "embedding"
+                elif isinstance(module, torch.nn.Linear):
+                    kind = name  # weight or bias
+                else:
+                    kind = "param"
+                p.copy_(_seeded(kind, tuple(p.shape)))
+                keys.append((kind, tuple(p.shape)))
+    return sorted(keys)
+
+
+def _ngram_parts(V: int, d: int, C: int) -> dict[str, torch.Tensor]:
+    return {"E": _seeded("embedding", (V, d)), "W1": _seeded("weight", (HIDDEN, C * d)),
+            "b1": _seeded("bias", (HIDDEN,)), "W2": _seeded("weight", (V, HIDDEN)), "b2": _seeded("bias", (V,))}
+
+
+def _cbow_parts(V: int, d: int) -> dict[str, torch.Tensor]:
+    return {"E": _seeded("embedding", (V, d)), "A": _seeded("weight", (V, d)), "b": _seeded("bias", (V,))}
+
+
+def _ngram_outputs(inputs: torch.Tensor, V: int, d: int, C: int) -> dict[str, torch.Tensor]:
+    """The reference log-probabilities [1, V] ("right") and the outputs of typical mistakes."""
+    p = _ngram_parts(V, d, C)
+    embeds = p["E"][inputs].reshape(1, -1)  # [1, C*d]: the context vectors concatenated
+    hidden = torch.relu(embeds @ p["W1"].T + p["b1"])
+    scores = hidden @ p["W2"].T + p["b2"]
+    no_relu = (embeds @ p["W1"].T + p["b1"]) @ p["W2"].T + p["b2"]
+    return {"right": torch.log_softmax(scores, dim=1), "scores": scores, "softmax": torch.softmax(scores, dim=1),
+            "dim0": torch.log_softmax(scores, dim=0), "no_relu": torch.log_softmax(no_relu, dim=1),
+            "sigmoid": torch.log_softmax(torch.sigmoid(embeds @ p["W1"].T + p["b1"]) @ p["W2"].T + p["b2"], dim=1),
+            "tanh": torch.log_softmax(torch.tanh(embeds @ p["W1"].T + p["b1"]) @ p["W2"].T + p["b2"], dim=1),
+            "flat": torch.log_softmax(scores, dim=1).reshape(-1)}
+
+
+def _cbow_outputs(inputs: torch.Tensor, V: int, d: int) -> dict[str, torch.Tensor]:
+    p = _cbow_parts(V, d)
+    vectors = p["E"][inputs]  # [2C, d]
+    summed = vectors.sum(dim=0, keepdim=True)
+    scores = summed @ p["A"].T + p["b"]
+    mean_scores = vectors.mean(dim=0, keepdim=True) @ p["A"].T + p["b"]
+    return {"right": torch.log_softmax(scores, dim=1), "scores": scores, "softmax": torch.softmax(scores, dim=1),
+            "dim0": torch.log_softmax(scores, dim=0), "mean": torch.log_softmax(mean_scores, dim=1),
+            "relu": torch.log_softmax(torch.relu(scores), dim=1), "flat": torch.log_softmax(scores, dim=1).reshape(-1)}
+
+
+_OUTPUT_WHY = {
+    "scores": "it returns the raw scores of the last linear layer: the task asks for log-probabilities, so the "
+    "scores still need a log_softmax over the words (NLLLoss expects log-probabilities)",
+    "softmax": "it returns probabilities (softmax), but NLLLoss expects log-probabilities: use log_softmax, not "
+    "softmax (a log of a softmax is fine too, but less exact)",
+    "dim0": "the log_softmax runs over the wrong dimension: the output is [1, vocab_size], so the words are along "
+    "dim=1 (over dim=0, a batch of one, every entry becomes 0)",
+    "no_relu": "the hidden layer has no non-linearity: the tutorial's model applies a ReLU after the first linear "
+    "layer",
+    "sigmoid": "the hidden layer's non-linearity is not the tutorial's ReLU",
+    "tanh": "the hidden layer's non-linearity is not the tutorial's ReLU",
+    "mean": "it averages the context vectors, but the tutorial's CBOW formula sums them: "
+    "-log Softmax(A(sum of q_w) + b)",
+    "relu": "there is a ReLU on the scores: CBOW's scores go straight from the affine map A(...) + b into "
+    "log_softmax, with no hidden non-linearity",
+    "flat": "the output has shape [vocab_size]: keep the batch dimension, [1, vocab_size], as the tutorial does "
+    "(NLLLoss takes it with a target tensor([word_id]))",
+}
+
+NGRAM_CASES = [
+    Case((torch.tensor([3, 7]),), label="the context ids [3, 7]"),
+    Case((torch.tensor([0, 12]),), label="the context ids [0, 12] (the first and the last word)"),
+    Case((torch.tensor([5, 5]),), label="the context ids [5, 5] (the same word twice)"),
+    Case((torch.tensor([9, 2]),), label="the context ids [9, 2] (the order matters)"),
+]
+CBOW_CASES = [
+    Case((torch.tensor([3, 7, 1, 10]),), label="the context ids [3, 7, 1, 10]"),
+    Case((torch.tensor([0, 12, 12, 4]),), label="the context ids [0, 12, 12, 4] (a repeated word)"),
+    Case((torch.tensor([6, 2, 11, 8]),), label="the context ids [6, 2, 11, 8]"),
+]
+
+
+def _shape_problem(keys: list[tuple[str, tuple[int, ...]]], want: list[tuple[str, tuple[int, ...]]],
+                   V: int, d: int, C: int, model: str) -> str | None:
+    if keys == sorted(want):
+        return None
+    shapes = {shape for _, shape in keys}
+    embedding = [shape for kind, shape in keys if kind == "embedding"]
+    weights = [shape for kind, shape in keys if kind == "weight"]
+    if not keys:
+        return "the model has no parameters: build the layers in __init__ (and call super().__init__() first)"
+    if (V, d) not in embedding:
+        return (f"the model needs an nn.Embedding with one row of embedding_dim numbers per word "
+                f"(vocab_size x embedding_dim = {V} x {d}); its parameters have shapes {sorted(shapes)}")
+    if model == "ngram":
+        if (HIDDEN, d) in weights:
+            return ("the first linear layer takes embedding_dim inputs, as if the context vectors were summed or "
+                    "averaged: the N-gram model concatenates them (view them as one row of context_size * "
+                    "embedding_dim numbers), so the order of the context words matters")
+        if not any(w[1] == C * d for w in weights):
+            return "the first linear layer must take the concatenated context: context_size * embedding_dim inputs"
+        if not any(w == (HIDDEN, C * d) for w in weights):
+            return f"the hidden layer must have the tutorial's {HIDDEN} units"
+    else:
+        if any(w[1] == 2 * C * d for w in weights):
+            return ("the linear layer takes 2 * context_size * embedding_dim inputs, as if the context vectors were "
+                    "concatenated: CBOW sums them into one embedding_dim vector (a bag: the order is lost)")
+        if any(w[0] == HIDDEN for w in weights) or len(weights) > 1:
+            return "CBOW has no hidden layer: a single affine map A(...) + b from the summed vector to the scores"
+    if not any(w[0] == V for w in weights):
+        return (f"the output layer must give one score per word of the vocabulary ({V} outputs), got weights of "
+                f"shapes {weights}")
+    extra = sorted(set(keys) - set(want))
+    return f"the model has parameters the tutorial's does not: {extra}" if extra else (
+        "a layer is missing (does every nn.Linear have its bias?)")
+
+
+def _check_model(answer, run, *, model: str):
+    if isinstance(answer, type) and is_empty_function(getattr(answer, "forward", None)):
+        raise NotAttempted
+    V, d, C = _MODEL_SIZES["vocab_size"], _MODEL_SIZES["embedding_dim"], _MODEL_SIZES["context_size"]
+    if model == "ngram":
+        instance = run(answer, V, d, C, who="your class")
+        want_keys = [("embedding", (V, d)), ("weight", (HIDDEN, C * d)), ("bias", (HIDDEN,)),
+                     ("weight", (V, HIDDEN)), ("bias", (V,))]
+    else:
+        instance = run(answer, V, d, who="your class")
+        want_keys = [("embedding", (V, d)), ("weight", (V, d)), ("bias", (V,))]
+    if not isinstance(instance, torch.nn.Module):
+        return f"expected a class that builds an nn.Module (class ...(nn.Module)), got {type(instance).__name__!r}"
+    problem = _shape_problem(_fill(instance), want_keys, V, d, C, model)
+    if problem:
+        return problem
+    results = []
+    for case in NGRAM_CASES if model == "ngram" else CBOW_CASES:
+        (inputs,) = case.args
+        outputs = _ngram_outputs(inputs, V, d, C) if model == "ngram" else _cbow_outputs(inputs, V, d)
+        try:
+            got = run(instance, inputs.clone(), who="your model")
+        except StudentError as exc:
+            results.append((case.describe(), str(exc)))
+            continue
+        problem = compare(got, outputs["right"])
+        if problem and isinstance(got, torch.Tensor):
+            for name, value in outputs.items():
+                if name != "right" and got.shape == value.shape and torch.allclose(
+                        got.detach().double(), value.double(), atol=1e-5, rtol=1e-4):
+                    problem = _OUTPUT_WHY[name]
+                    break
+            else:
+                if got.shape == outputs["right"].shape and model == "ngram":
+                    problem += (" (same layers as the tutorial's, different numbers: are the context vectors "
+                                "concatenated in the order of `inputs`, and the layers applied in order?)")
+        results.append((case.describe(), problem))
+    return results
+
+
+def _check_ngram(answer, run):
+    return _check_model(answer, run, model="ngram")
+
+
+def _check_cbow(answer, run):
+    return _check_model(answer, run, model="cbow")
+
+
+ngram_model = Exercise(
+    "Exercise 3 (the tutorial's N-gram language model)",
+    check_fn=_check_ngram,
+    hints=[
+        "three layers: a table of word vectors, a hidden layer that sees the whole context at once, and an output "
+        "layer with one score per word of the vocabulary; forward returns log-probabilities, because the loss is "
+        "NLLLoss.",
+        "the hidden layer sees the context vectors side by side, one row of context_size * embedding_dim numbers "
+        "(not their sum), then a ReLU; the log-probabilities are taken over the words, the last dimension of a "
+        "[1, vocab_size] output.",
+        "look up the context ids (a [context_size, embedding_dim] tensor), reshape it to one row with .view((1, -1)), "
+        "apply the first linear layer and F.relu, then the second linear layer, then F.log_softmax over dim=1.",
+    ],
+)
+
+cbow_model = Exercise(
+    "Exercise 4 (the tutorial's CBOW)",
+    check_fn=_check_cbow,
+    hints=[
+        "CBOW has only a table of word vectors and one affine map A(...) + b to a score per word; forward returns "
+        "log-probabilities, because the loss is NLLLoss.",
+        "the formula adds up the context words' vectors into one vector of embedding_dim numbers (so the order of "
+        "the context is lost), with no non-linearity before the log-probabilities over the words.",
+        "look up the 2 * context_size context ids, add the rows up with .sum(dim=0, keepdim=True) to get [1, "
+        "embedding_dim], apply the linear layer, then F.log_softmax over dim=1.",
+    ],
+)
+
 SOLUTION_KEYS = {
     "one_hot_lookup": ["F.one_hot(ids, num_classes=weight.shape[0])", "one_hot @ weight", ".to(weight.dtype)"],
     "my_features": ['f"w={word}&pt={previous_tag}"', 'tokens[i - 1] if i > 0 else "<s>"'],
+    "ngram_model": ["self.embeddings(inputs).view((1, -1))", "nn.Linear(context_size * embedding_dim, 128)",
+                    "F.log_softmax(self.linear2(out), dim=1)"],
+    "cbow_model": ["self.embeddings(inputs).sum(dim=0, keepdim=True)", "nn.Linear(embedding_dim, vocab_size)",
+                   "F.log_softmax(self.linear(summed), dim=1)"],
 }
 
-__all__ = ["LOOKUP_CASES", "FEATURE_CASES", "my_features", "one_hot_lookup"]
+__all__ = ["CBOW_CASES", "FEATURE_CASES", "LOOKUP_CASES", "NGRAM_CASES", "cbow_model", "my_features", "ngram_model",
+           "one_hot_lookup"]

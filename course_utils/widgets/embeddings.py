@@ -24,14 +24,16 @@ class NeighboursWidget(PlotWidget):
     vectors: [len(vocab), d] word vectors
     vocab:   the Vocabulary whose ids index the rows of `vectors`
     words:   the words offered in the drop-down (default: the first 30 words of vocab)
-    The grey points are the first `background` words of the vocabulary (the most
-    frequent ones come first in a first-seen vocabulary of a corpus).
+    background: how many background points: the first `background` words of the vocabulary in its own order
+                (for Vocabulary.build that is the order the words were first seen, not their frequency)
+    groups:  optional label per vocabulary row (e.g. the language a word is used in, "" for none): the
+             background points are coloured by it, with a legend
     """
 
     figsize = (5.6, 4.0)
 
     def __init__(self, vectors: torch.Tensor, vocab: Vocabulary, words: Sequence[str] | None = None,
-                 background: int = 300, **initial: Any) -> None:
+                 background: int = 300, groups: Sequence[str] | None = None, **initial: Any) -> None:
         require_tensor(vectors, "vectors", floating=True, ndim=2)
         require_vocab(vocab)
         if vectors.shape[0] != len(vocab):
@@ -46,18 +48,26 @@ class NeighboursWidget(PlotWidget):
         self.vectors, self.vocab, self.words = vectors.detach(), vocab, words
         self.points = project_2d(self.vectors)  # computed once: the map does not change
         self.background = list(range(1, min(background + 1, len(vocab))))
+        if groups is not None and len(groups) != len(vocab):
+            raise ValueError(f"groups must have one label per word of the vocabulary ({len(vocab)}), got {len(groups)}")
+        # one (group name, row ids) per group, in sorted order; without groups, a single grey group ""
+        labels = list(groups) if groups is not None else [""] * len(vocab)
+        self.background_groups = {g: [i for i in self.background if labels[i] == g]
+                                  for g in sorted(set(labels[i] for i in self.background))}
         super().__init__(**initial)
 
     @classmethod
     def example(cls) -> NeighboursWidget:
         """CBOW vectors trained briefly on the course corpus (a second or two), as in notebook 07."""
+        from course_utils.analysis.embeddings import majority_labels
         from course_utils.data import load_langid
         from course_utils.training.cbow import train_cbow
 
-        sentences, _ = load_langid("train")
+        sentences, labels = load_langid("train")
         vocab = Vocabulary.build(sentences, min_count=3)
         vectors, _ = train_cbow(sentences, vocab, dim=16, window=2, epochs=2, lr=0.02)
-        return cls(vectors, vocab, words=["the", "não", "que", "il", "casa"])
+        return cls(vectors, vocab, words=["the", "não", "que", "il", "casa"],
+                   groups=majority_labels(sentences, labels, vocab))
 
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
         return {
@@ -74,8 +84,12 @@ class NeighboursWidget(PlotWidget):
     def draw(self, figure: Figure, data: dict[str, Any]) -> None:
         if not figure.axes:
             figure.set_layout_engine("none")  # the axes are placed by hand, once
-            ax = figure.add_axes((0.12, 0.12, 0.84, 0.8))
-            ax.scatter(*self.points[self.background].numpy().T, s=6, color="0.8")
+            ax = figure.add_axes((0.12, 0.12, 0.62, 0.8))  # room on the right for the legend
+            for g, rows in self.background_groups.items():
+                if g:  # light colours, so the red neighbours stand out
+                    ax.scatter(*self.points[rows].numpy().T, s=6, alpha=0.35, label=g)
+                else:
+                    ax.scatter(*self.points[rows].numpy().T, s=6, color="0.8")
             # animated: redrawn on every update over the cached background (see PlotWidget.render_png)
             self._neighbours = ax.scatter([], [], s=30, color="tab:red", label="neighbours", animated=True)
             self._query = ax.scatter([], [], s=60, color="black", marker="*", label="word", animated=True)
@@ -84,7 +98,7 @@ class NeighboursWidget(PlotWidget):
             ax.title.set_animated(True)
             ax.set_xlabel("PCA axis 1")
             ax.set_ylabel("PCA axis 2")
-            ax.legend(loc="lower right", fontsize=8)
+            ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)  # outside: hides no point
         ax = figure.axes[0]
         near = data["neighbour_points"].numpy()
         self._neighbours.set_offsets(near)
