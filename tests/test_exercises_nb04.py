@@ -277,13 +277,149 @@ def test_cube_check_uses_a_grad_output_that_is_not_all_ones():
     assert 0 < feedback.passed < feedback.total  # right for y.sum(), wrong otherwise: counted truthfully
 
 
+# --- Exercise 3: backpropagation by hand ------------------------------------------------------
+import torch.nn.functional as F  # noqa: E402
+
+
+def _bp_solution(fwd):
+    X, Y, h, W2, probs = (fwd[k] for k in ("X", "Y", "h", "W2", "probs"))
+    dlogits = (probs - F.one_hot(Y, probs.shape[1])) / X.shape[0]
+    dh = dlogits @ W2.T
+    dh_pre = dh * (1 - h**2)
+    return {"logits": dlogits, "W2": h.T @ dlogits, "b2": dlogits.sum(0), "h": dh, "h_pre": dh_pre,
+            "W1": X.T @ dh_pre, "b1": dh_pre.sum(0)}
+
+
+def _bp_makemore_style(fwd):  # index the targets in a copy, as in makemore part 4; tanh' from h_pre
+    n = fwd["X"].shape[0]
+    dlogits = fwd["probs"].clone()
+    dlogits[torch.arange(n), fwd["Y"]] -= 1
+    dlogits /= n
+    dh = torch.einsum("bc,hc->bh", dlogits, fwd["W2"])
+    dh_pre = dh / torch.cosh(fwd["h_pre"]) ** 2
+    return {"logits": dlogits, "W2": torch.einsum("bh,bc->hc", fwd["h"], dlogits), "b2": dlogits.sum(dim=0),
+            "h": dh, "h_pre": dh_pre, "W1": fwd["X"].t() @ dh_pre, "b1": dh_pre.sum(dim=0),
+            "extra": torch.zeros(1)}  # more keys than asked for do no harm
+
+
+def _bp_softmax_from_logits(fwd):  # the probabilities recomputed from the logits
+    changed = dict(fwd, probs=torch.softmax(fwd["logits"], dim=1))
+    return _bp_solution(changed)
+
+
+def _bp_with(**changes):
+    """The solution with some gradients replaced: changes maps a name to f(fwd, grads) -> tensor."""
+    def answer(fwd):
+        grads = _bp_solution(fwd)
+        for name, change in changes.items():
+            grads[name] = change(fwd, grads)
+            if name == "h_pre":  # what follows from it, recomputed from the wrong dh_pre
+                grads["W1"], grads["b1"] = fwd["X"].T @ grads["h_pre"], grads["h_pre"].sum(0)
+            if name == "logits":
+                grads["W2"], grads["b2"] = fwd["h"].T @ grads["logits"], grads["logits"].sum(0)
+                grads["h"] = grads["logits"] @ fwd["W2"].T
+                grads["h_pre"] = grads["h"] * (1 - fwd["h"] ** 2)
+                grads["W1"], grads["b1"] = fwd["X"].T @ grads["h_pre"], grads["h_pre"].sum(0)
+        return grads
+    return answer
+
+
+def _bp_with_backward(fwd):
+    params = {k: (v.clone().requires_grad_(True) if k in ("W1", "b1", "W2", "b2") else v) for k, v in fwd.items()}
+    loss, tensors = nb04.backprop_forward(**{k: params[k] for k in ("X", "Y", "W1", "b1", "W2", "b2")})
+    for name in ("h_pre", "h", "logits"):
+        tensors[name].retain_grad()
+    loss.backward()
+    return {k: tensors[k].grad for k in ("logits", "W2", "b2", "h", "h_pre", "W1", "b1")}
+
+
+def _bp_inplace(fwd):
+    grads = _bp_solution(fwd)
+    fwd["probs"] -= F.one_hot(fwd["Y"], fwd["probs"].shape[1])  # changes the caller's tensor
+    return grads
+
+
+def _bp_forgot_return(fwd):
+    grads = _bp_solution(fwd)  # noqa: F841
+
+
+def _bp_stub(fwd):
+    """Return the gradients."""
+    ...
+
+
+BACKPROP_RIGHT = [_bp_solution, _bp_makemore_style, _bp_softmax_from_logits]
+
+BACKPROP_WRONG = [
+    (_bp_with(logits=lambda f, g: f["probs"] - F.one_hot(f["Y"], f["probs"].shape[1])),
+     ("on dlogits, a batch of 4", "B times too large", "[right: none; wrong: dlogits, dW2, db2, dh, dh_pre, dW1, db1]")),
+    (_bp_with(logits=lambda f, g: f["probs"] / f["X"].shape[0]), "the correct class of each row also gets -1"),
+    (_bp_with(logits=lambda f, g: -g["logits"]), "it has the wrong sign"),
+    (_bp_with(W2=lambda f, g: g["logits"].T @ f["h"]), ("dW2 has shape (6, 5), but W2 has shape (5, 6)", "transposed")),
+    (_bp_with(b2=lambda f, g: g["logits"]), ("db2 has shape (4, 6), but b2 has shape (6,)", "collects every row")),
+    (_bp_with(b2=lambda f, g: g["logits"].mean(0)), "so SUM the rows"),
+    (_bp_with(b1=lambda f, g: g["h_pre"].mean(0)), "so SUM the rows"),
+    (_bp_with(W2=lambda f, g: g["W2"] / f["X"].shape[0]), "divided by the batch size once more"),
+    (_bp_with(h_pre=lambda f, g: g["h"] * (1 - f["h_pre"] ** 2)),
+     ("on dh_pre, a batch of 4 (D=3, H=5, C=6): the derivative of tanh is 1 - tanh(u)^2", "not of h_pre",
+      "[right: dlogits, dW2, db2, dh; wrong: dh_pre, dW1, db1]")),
+    (_bp_with(h_pre=lambda f, g: g["h"] * (1 - f["h"])), "1 minus the SQUARE of tanh"),
+    (_bp_with(h_pre=lambda f, g: g["h"]), "the tanh step is missing"),
+    (_bp_with(h=lambda f, g: g["h"] * 2), ("on dh, a batch of 4", "the values are off")),
+    # a wrong dh, with dh_pre computed from it: the message points at dh, and says dh_pre follows from it
+    (_bp_with(h=lambda f, g: g["logits"] @ f["W2"].T * 2, h_pre=lambda f, g: g["h"] * (1 - f["h"] ** 2)),
+     ("on dh, a batch of 4", "the values are off")),
+    (_bp_with(W1=lambda f, g: g["h_pre"].T @ f["X"]), ("dW1 has shape (5, 3), but W1 has shape (3, 5)", "transposed")),
+    (lambda fwd: {k: v for k, v in _bp_solution(fwd).items() if k != "b1"}, "your dict has no gradient for 'b1'"),
+    (lambda fwd: list(_bp_solution(fwd).values()), "your function returned a list, but a dict of gradients"),
+    (lambda fwd: dict(_bp_solution(fwd), W1=0.0), "dW1 is a float, but a tensor was expected"),
+    (_bp_with_backward, "`torch.Tensor.backward` is not allowed in this exercise"),
+    (_bp_inplace, "changed its input `fwd` in place"),
+    (lambda fwd: 1 / 0, "your function raised ZeroDivisionError"),
+    (_bp_forgot_return, "your function returned None: did you forget to `return`"),
+]
+
+
+def test_backprop_names_the_later_tensor_that_follows_from_a_wrong_one():
+    answer = BACKPROP_WRONG[12][0]
+    results = nb04._check_backprop(answer, lambda fn, *args, **kwargs: fn(*args, **kwargs))
+    problems = dict(results)
+    assert "computed from dh, which is wrong too: fix dh first" in problems["dh_pre, a batch of 4 (D=3, H=5, C=6)"]
+    assert problems["dW2, a batch of 4 (D=3, H=5, C=6)"] is None  # upstream of the mistake: still right
+
+
+def test_backprop_reference_gradients_are_autograd_and_the_forward_matches_torch():
+    fwd, grads = nb04._autograd_gradients(nb04._BACKPROP_CASES[0][1])
+    loss, tensors = nb04.backprop_forward(*(fwd[k] for k in ("X", "Y", "W1", "b1", "W2", "b2")))
+    torch.testing.assert_close(loss, F.cross_entropy(torch.tanh(fwd["X"] @ fwd["W1"] + fwd["b1"]) @ fwd["W2"]
+                                                     + fwd["b2"], fwd["Y"]))
+    torch.testing.assert_close(tensors["probs"].sum(1), torch.ones(4))
+    for name, value in _bp_solution(fwd).items():
+        torch.testing.assert_close(value, grads[name])
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((torch.ones(2, 3), torch.tensor([0, 1]), torch.ones(3, 4), torch.ones(4), torch.ones(4, 2), torch.ones(3)),
+     ValueError, "shapes must be"),
+    ((torch.ones(2, 3), torch.tensor([0.0, 1.0]), torch.ones(3, 4), torch.ones(4), torch.ones(4, 2), torch.ones(2)),
+     TypeError, "Y must be a torch.long"),
+    (([[1.0]], torch.tensor([0]), torch.ones(1, 1), torch.ones(1), torch.ones(1, 1), torch.ones(1)),
+     TypeError, "X must be a floating-point"),
+])
+def test_backprop_forward_bad_arguments(args, error, match):
+    with pytest.raises(error, match=match):
+        nb04.backprop_forward(*args)
+
+
 # --- Both: the tables test_exercises_all.py runs, no leak -------------------------------------
-WRONG = {nb04.grad_by_hand: GRAD_WRONG, nb04.cube_backward: CUBE_WRONG}
-ALTERNATIVES = {nb04.grad_by_hand: GRAD_RIGHT, nb04.cube_backward: CUBE_RIGHT}
+WRONG = {nb04.grad_by_hand: GRAD_WRONG, nb04.cube_backward: CUBE_WRONG, nb04.backprop_by_hand: BACKPROP_WRONG}
+ALTERNATIVES = {nb04.grad_by_hand: GRAD_RIGHT, nb04.cube_backward: CUBE_RIGHT,
+                nb04.backprop_by_hand: BACKPROP_RIGHT}
 STUBS = [
     pytest.param(nb04.grad_by_hand, _stub, id="grad-stub"),
     pytest.param(nb04.cube_backward, NotebookStub, id="cube-notebook-stub"),
     pytest.param(nb04.cube_backward, _cube(lambda ctx, g: None), id="cube-backward-returns-None"),
+    pytest.param(nb04.backprop_by_hand, _bp_stub, id="backprop-stub-with-docstring"),
 ]
 
 
@@ -291,4 +427,5 @@ STUBS = [
 ESCALATING = {
     nb04.grad_by_hand: lambda w, x, y: (2 * (w * x - y) * x).sum(),
     nb04.cube_backward: _cube(lambda ctx, g: g),
+    nb04.backprop_by_hand: BACKPROP_WRONG[8][0],  # tanh's derivative from h_pre
 }

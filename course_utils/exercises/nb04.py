@@ -280,3 +280,187 @@ SOLUTION_KEYS = {
                      "2 * (w*x_i - y_i) * x_i"],
     "cube_backward": ["grad_output * 3 * x**2", "3 * x**2", "3*x^2", "3 * x ** 2", "grad_output * 3"],
 }
+
+
+# --- Exercise 3: backpropagation by hand through a small network ------------------------------
+# The model of the exercise: affine -> tanh -> affine -> cross-entropy (mean over the batch), as in
+# Karpathy's makemore part 4. The student gets the forward's tensors and returns every gradient.
+_FORWARD_KEYS = ("X", "Y", "W1", "b1", "h_pre", "h", "W2", "b2", "logits", "probs")
+# The gradients asked for, in backprop order, each with the gradients it is computed from.
+_BACKPROP_ORDER = {"logits": (), "W2": ("logits",), "b2": ("logits",), "h": ("logits",), "h_pre": ("h",),
+                   "W1": ("h_pre",), "b1": ("h_pre",)}
+
+
+def backprop_forward(X: torch.Tensor, Y: torch.Tensor, W1: torch.Tensor, b1: torch.Tensor, W2: torch.Tensor,
+                     b2: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """The exercise's network on a batch: (mean cross-entropy loss, the forward's tensors by name).
+
+    X:      [B, D] inputs;  Y: [B] class indices (torch.long)
+    W1, b1: [D, H] and [H]: the first affine map;  W2, b2: [H, C] and [C]: the second
+
+    The returned dict holds X, Y, the parameters and h_pre = X @ W1 + b1, h = tanh(h_pre),
+    logits = h @ W2 + b2, probs = softmax(logits) (what the exercise gives the student).
+    """
+    for name, t in {"X": X, "W1": W1, "b1": b1, "W2": W2, "b2": b2}.items():
+        if not isinstance(t, torch.Tensor) or not t.is_floating_point():
+            raise TypeError(f"{name} must be a floating-point torch.Tensor, got {type_name(t)}")
+    if not isinstance(Y, torch.Tensor) or Y.dtype != torch.long:
+        raise TypeError(f"Y must be a torch.long tensor of class indices, got {type_name(Y)}")
+    if X.ndim != 2 or W1.shape[0] != X.shape[1] or b1.shape != W1.shape[1:] or W2.shape[0] != W1.shape[1] \
+            or b2.shape != W2.shape[1:] or Y.shape != X.shape[:1]:
+        raise ValueError("shapes must be X [B, D], Y [B], W1 [D, H], b1 [H], W2 [H, C], b2 [C], got "
+                         + ", ".join(str(tuple(t.shape)) for t in (X, Y, W1, b1, W2, b2)))
+    h_pre = X @ W1 + b1
+    h = torch.tanh(h_pre)
+    logits = h @ W2 + b2
+    loss = torch.nn.functional.cross_entropy(logits, Y)
+    tensors = {"X": X, "Y": Y, "W1": W1, "b1": b1, "h_pre": h_pre, "h": h, "W2": W2, "b2": b2,
+               "logits": logits, "probs": logits.softmax(dim=1)}
+    return loss, tensors
+
+
+def _backprop_case(seed: int, batch: int, dims: tuple[int, int, int], targets: list[int]) -> dict[str, torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    d, h, c = dims
+    params = [torch.randn(*shape, generator=g) * scale for shape, scale in
+              [((batch, d), 1.0), ((d, h), 0.8), ((h,), 0.3), ((h, c), 0.8), ((c,), 0.3)]]
+    X, W1, b1, W2, b2 = params
+    return {"X": X, "Y": torch.tensor(targets), "W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+_BACKPROP_CASES = [  # (label, the batch and the parameters); every size differs, so a transposed shape shows
+    ("a batch of 4 (D=3, H=5, C=6)", _backprop_case(1, 4, (3, 5, 6), [0, 2, 5, 2])),
+    ("a batch of 7 (D=2, H=3, C=4)", _backprop_case(2, 7, (2, 3, 4), [3, 3, 0, 1, 2, 3, 1])),
+    ("a batch of 1 (D=6, H=2, C=3)", _backprop_case(3, 1, (6, 2, 3), [1])),
+]
+
+
+def _autograd_gradients(inputs: dict[str, torch.Tensor]) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    """(the forward's tensors, detached; the gradient of the loss for each of _BACKPROP_ORDER), by autograd."""
+    params = {k: (v.clone().requires_grad_(True) if v.is_floating_point() and k != "X" else v.clone())
+              for k, v in inputs.items()}
+    with torch.enable_grad():
+        loss, tensors = backprop_forward(**params)
+        for name in ("h_pre", "h", "logits"):
+            tensors[name].retain_grad()  # .grad of a tensor that is not a leaf
+        loss.backward()
+    grads = {name: tensors[name].grad.detach() for name in _BACKPROP_ORDER}
+    return {k: v.detach().clone() for k, v in tensors.items()}, grads
+
+
+def _diagnose_backprop(name: str, got: torch.Tensor, fwd: dict[str, torch.Tensor],
+                       want: dict[str, torch.Tensor]) -> str | None:
+    """A named mistake for a gradient of the right shape whose upstream gradients are right."""
+    n = fwd["X"].shape[0]
+    g = got.detach().double()
+    one_hot = torch.nn.functional.one_hot(fwd["Y"], fwd["probs"].shape[1]).double()
+    probs, h, h_pre = fwd["probs"].double(), fwd["h"].double(), fwd["h_pre"].double()
+    w = {k: v.double() for k, v in want.items()}
+    candidates = {
+        "logits": [
+            (n * w["logits"], "it is B times too large (B = the batch size): the loss is the MEAN over the batch"),
+            (probs / n, "it is the softmax alone: the correct class of each row also gets -1 (from the -log p of "
+                        "the target)"),
+            (-w["logits"], "it has the wrong sign: the loss is MINUS the log-probability of the target"),
+            (-one_hot / n, "it ignores the softmax's normalisation: every logit, not only the target's, changes "
+                           "the loss through the sum in the softmax's denominator"),
+        ],
+        "h_pre": [
+            (w["h"] * (1 - h_pre**2), "the derivative of tanh is 1 - tanh(u)^2, that is 1 minus the square of "
+                                      "the OUTPUT h, not of h_pre"),
+            (w["h"] * (1 - h), "the derivative of tanh is 1 minus the SQUARE of tanh"),
+            (w["h"], "the tanh step is missing: multiply by the local derivative of tanh"),
+            (w["h"] * h, "multiply by the derivative of tanh, not by tanh itself"),
+        ],
+        "h": [(w["h"] / n, "it is divided by the batch size once more: the 1/B is already in dlogits")],
+        "W2": [(w["W2"] / n, "it is divided by the batch size once more: the 1/B is already in dlogits")],
+        "W1": [(w["W1"] / n, "it is divided by the batch size once more: the 1/B is already in dlogits")],
+        "b2": [(w["b2"] / n, "it is the mean over the batch: the 1/B is already in dlogits, so SUM the rows")],
+        "b1": [(w["b1"] / n, "it is the mean over the batch: the 1/B is already in dh_pre, so SUM the rows")],
+    }
+    for value, why in candidates[name]:
+        if torch.allclose(g, value, atol=1e-6, rtol=1e-4) and not torch.allclose(value, w[name], atol=1e-6, rtol=1e-4):
+            return why
+    return None
+
+
+def _shape_problem(name: str, got: torch.Tensor, want: torch.Tensor) -> str:
+    text = (f"d{name} has shape {tuple(got.shape)}, but {name} has shape {tuple(want.shape)}: a gradient has "
+            "the shape of the tensor it belongs to")
+    if name in ("b1", "b2") and got.ndim == 2:
+        text += f" (b{name[-1]} was added to every row of the batch, so its gradient collects every row)"
+    elif got.ndim == 2 and got.shape == want.shape[::-1]:
+        text += " (it is transposed: check the order of the matrix product)"
+    return text
+
+
+def _check_backprop(answer: Any, run: Any) -> list[tuple[str, str | None]]:
+    if not callable(answer):
+        raise StudentError(f"expected a function backprop_by_hand(fwd), got {article(type_name(answer))}")
+    results: list[tuple[str, str | None]] = []
+    for label, inputs in _BACKPROP_CASES:
+        fwd, want = _autograd_gradients(inputs)
+        got = run(answer, {k: v.clone() for k, v in fwd.items()})
+        if got is None:  # (the untouched stub never gets here: the exercise sees it is empty)
+            raise StudentError("your function returned None: did you forget to `return` the dict of gradients?")
+        if not isinstance(got, dict):
+            raise StudentError(f"your function returned {article(type_name(got))}, but a dict of gradients "
+                               f"{{'logits': dlogits, ...}} was expected")
+        missing = [k for k in _BACKPROP_ORDER if k not in got]
+        if missing:
+            raise StudentError(f"your dict has no gradient for {', '.join(map(repr, missing))}: it needs one for "
+                               f"each of {', '.join(map(repr, _BACKPROP_ORDER))}")
+        wrong: list[str] = []
+        case_results = []
+        for name, upstream in _BACKPROP_ORDER.items():
+            value = got[name]
+            if not isinstance(value, torch.Tensor):
+                problem = f"d{name} is {article(type_name(value))}, but a tensor was expected"
+            elif value.shape != want[name].shape:
+                problem = _shape_problem(name, value, want[name])
+            else:
+                problem = compare(value, want[name], atol=1e-6, rtol=1e-4)
+                if problem is not None:
+                    bad_upstream = [u for u in upstream if u in wrong]
+                    if bad_upstream:
+                        problem = (f"the values are off, but d{name} is computed from d{bad_upstream[0]}, "
+                                   f"which is wrong too: fix d{bad_upstream[0]} first")
+                    else:
+                        why = (_diagnose_backprop(name, value, fwd, want) if value.is_floating_point() else None)
+                        problem = why or problem
+            if problem is not None:
+                wrong.append(name)
+            case_results.append((f"d{name}, {label}", problem))
+        if wrong:  # the first wrong tensor's message also says which of them are right and which are wrong
+            right = [f"d{k}" for k in _BACKPROP_ORDER if k not in wrong]
+            summary = (f" [right: {', '.join(right) or 'none'}; wrong: {', '.join('d' + k for k in wrong)}]")
+            first = next(i for i, (_, p) in enumerate(case_results) if p)
+            case_results[first] = (case_results[first][0], case_results[first][1] + summary)
+        results.extend(case_results)
+    return results
+
+
+backprop_by_hand = Exercise(
+    "Exercise 3 (backpropagation by hand)",
+    reference=None,
+    check_fn=_check_backprop,
+    forbidden=_AUTOGRAD,
+    rule="write every gradient from the chain rule yourself: no backward(), torch.autograd or torch.func "
+         "(reverse or forward mode) inside your function",
+    hints=[
+        "Go backwards through the forward, one line at a time, starting from the loss: each line's gradients "
+        "are built from the gradient of the line's output (the chain rule), and each gradient has the shape of "
+        "its tensor.",
+        "Cross-entropy of a softmax: the gradient for the logits is the probabilities with one subtracted at "
+        "each row's target class, divided by the batch size. For out = inp @ W + b: the gradient for W is a "
+        "matrix product of inp (transposed) and dout, the one for b adds up the rows of dout, and the one for "
+        "inp is a matrix product of dout and W (transposed). tanh's derivative can be written with its output.",
+        "Check the shapes first (a gradient has its tensor's shape), then compare each of your tensors with the "
+        "autograd .grad of the cell above, in backprop order: the first one that differs is the line to fix.",
+    ],
+)
+
+SOLUTION_KEYS["backprop_by_hand"] = [
+    "probs - F.one_hot(Y", "h.T @ dlogits", "dlogits.sum(0)", "dlogits @ W2.T", "dh * (1 - h**2)", "1 - h**2",
+    "X.T @ dh_pre", "dh_pre.sum(0)",
+]
