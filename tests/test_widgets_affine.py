@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_utils.widgets.affine import AffineWidget, affine_rows, grid_points
+from course_utils.widgets.affine import AffineWidget, affine_rows, grid_points, letter_f
 
 
 def test_grid_points_rows_cover_the_square():
@@ -58,7 +58,38 @@ def test_identity_at_start_and_controls_move_the_points():
     assert torch.allclose(w.data["transformed"], w.data["points"] @ A.T + b)
 
 
-def test_singular_matrix_is_reported_and_repr_is_stable():
+def test_singular_matrix_collapses_and_is_not_called_a_flip_and_repr_is_stable():
     w = AffineWidget(a22=0.0)
-    assert "squashes" in w.readout.value and "-0.00" not in w.readout.value
+    assert w.data["rank"] == 1 and "collapses the plane onto a line" in w.readout.value
+    assert "flip" not in w.readout.value and "-0.00" not in w.readout.value
+    assert torch.equal(w.data["transformed"][:, 1], torch.zeros(81))  # every point lands on the x axis
     assert repr(w) == "AffineWidget(a11=1.0, a12=0.0, b1=0.0, a21=0.0, a22=0.0, b2=0.0)"
+    w.controls["a11"].value = -1.0  # det = 0 with a negative entry: still a collapse, not a flip
+    assert "collapses" in w.readout.value and "flip" not in w.readout.value
+    w.controls["a11"].value = 0.0
+    assert w.data["rank"] == 0 and "onto one point" in w.readout.value
+    w = AffineWidget(a11=0.2, a12=0.1, a21=0.6, a22=0.3)  # rows proportional: det 0 up to rounding
+    assert w.data["rank"] == 1 and "collapses" in w.readout.value
+
+
+def test_letter_f_has_no_mirror_symmetry_and_moves_with_the_map():
+    f = letter_f()
+    assert f.shape == (6, 2) and f.abs().max() <= 1.0
+    for mirror in (torch.tensor([-1.0, 1.0]), torch.tensor([1.0, -1.0])):
+        assert {tuple(p) for p in (f * mirror).tolist()} != {tuple(p) for p in f.tolist()}
+    w = AffineWidget(a11=-1.0)
+    assert torch.equal(w.data["letter_moved"], f * torch.tensor([-1.0, 1.0]))
+    assert "flips the plane" in w.readout.value
+
+
+@pytest.mark.parametrize("values", [{}, {"a11": 2.0, "a12": 2.0, "b1": 2.0}, {"a21": -2.0, "a22": -2.0, "b2": -2.0},
+                                    {"a11": 0.5, "a22": 0.5}])
+def test_the_axes_contain_the_whole_image(values):
+    w = AffineWidget(**values)
+    ax = w.figure.axes[0]
+    low, high = ax.get_xlim()
+    assert (low, high) == ax.get_ylim() == (-w.data["limit"], w.data["limit"])
+    A, b = w.data["A"], w.data["b"]
+    tips = torch.stack([b, b + A[:, 0], b + A[:, 1]])
+    reach = torch.cat([w.data["transformed"], w.data["letter_moved"], tips]).abs().max().item()
+    assert reach < high and high >= 2.0

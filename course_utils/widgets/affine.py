@@ -1,6 +1,7 @@
 """Notebook 01: an affine map f(x) = Ax + b acting on a grid of points in the plane."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ipywidgets as widgets
@@ -10,7 +11,7 @@ from matplotlib.figure import Figure
 from course_utils._validate import require_int, require_positive_float, require_tensor
 from course_utils.widgets.base import PlotWidget
 
-__all__ = ["AffineWidget", "affine_rows", "grid_points"]
+__all__ = ["AffineWidget", "affine_rows", "grid_points", "letter_f"]
 
 
 def grid_points(n: int = 9, extent: float = 1.0) -> torch.Tensor:
@@ -24,6 +25,15 @@ def grid_points(n: int = 9, extent: float = 1.0) -> torch.Tensor:
     ticks = torch.linspace(-extent, extent, n)
     xs, ys = torch.meshgrid(ticks, ticks, indexing="xy")
     return torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=1)
+
+
+def letter_f() -> torch.Tensor:
+    """The corners of a letter "F" inside [-1, 1]^2, in drawing order, one point per ROW: shape [6, 2].
+
+    The F has no mirror symmetry, so a map that flips the plane shows it as a mirrored F. The path runs
+    along the middle bar twice, so one unbroken line draws the whole letter.
+    """
+    return torch.tensor([[0.5, 1.0], [-0.5, 1.0], [-0.5, 0.1], [0.2, 0.1], [-0.5, 0.1], [-0.5, -1.0]])
 
 
 def affine_rows(points: torch.Tensor, A: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -45,14 +55,15 @@ def affine_rows(points: torch.Tensor, A: torch.Tensor, b: torch.Tensor) -> torch
 
 
 class AffineWidget(PlotWidget):
-    """Move the four entries of A and the two of b; watch the grid move.
+    """Move the four entries of A and the two of b; watch a grid and a letter F move.
 
-    Grey: the grid before; coloured: after (colour = the point's original x, so a
-    flip is visible). Arrows: where the basis vectors e1, e2 go (columns of A), drawn from b.
+    Grey: the grid and the F before; blue: after. The F has no mirror symmetry, so a flip (det A < 0)
+    shows as a mirrored F. Arrows: where the basis vectors e1, e2 go (columns of A), drawn from b.
+    The axes grow with the picture, so the whole image is always in view.
     """
 
     figsize = (4.6, 4.0)
-    limit = 3.0  # the axes show [-limit, limit]^2
+    min_limit = 2.0  # the axes show at least [-2, 2]^2, more when the image reaches further
 
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
         def slider(name: str, value: float) -> widgets.FloatSlider:
@@ -75,31 +86,44 @@ class AffineWidget(PlotWidget):
     def compute(self, a11: float, a12: float, a21: float, a22: float, b1: float, b2: float) -> dict[str, Any]:
         A = torch.tensor([[a11, a12], [a21, a22]])
         b = torch.tensor([b1, b2])
-        points = grid_points(9, 1.0)
+        points, letter = grid_points(9, 1.0), letter_f()
+        transformed = affine_rows(points, A, b)
+        det = float(torch.linalg.det(A))  # how areas scale (negative: the plane is flipped)
+        # Entries are multiples of 0.1, so det is 0 or at least 0.01 away from it; 1e-6 absorbs rounding.
+        rank = 0 if not A.any() else 1 if abs(det) < 1e-6 else 2
+        tips = torch.stack([b, b + A[:, 0], b + A[:, 1]])  # where the arrows start and end
+        reach = float(torch.cat([transformed, tips]).abs().max())
         return {
             "A": A,
             "b": b,
             "points": points,
-            "transformed": affine_rows(points, A, b),
-            "det": float(torch.linalg.det(A)),  # how areas scale (negative: the plane is flipped)
+            "transformed": transformed,
+            "letter": letter,
+            "letter_moved": affine_rows(letter, A, b),
+            "det": det,
+            "rank": rank,
+            "limit": max(self.min_limit, math.ceil(reach * 1.1 * 2) / 2),  # half-units, 10% margin
         }
 
     def draw(self, figure: Figure, data: dict[str, Any]) -> None:
-        moved = data["transformed"].numpy()
+        moved, letter = data["transformed"].numpy(), data["letter_moved"].numpy()
         if not figure.axes:
             ax = figure.add_subplot()
-            ax.set_xlim(-self.limit, self.limit)
-            ax.set_ylim(-self.limit, self.limit)
             ax.set_aspect("equal")
-            ax.scatter(*data["points"].numpy().T, s=8, color="0.75", label="x")
-            self._moved = ax.scatter(*moved.T, s=14, c=data["points"][:, 0].numpy(), cmap="viridis", label="Ax + b")
+            ax.scatter(*data["points"].numpy().T, s=8, color="0.8", label="x")
+            ax.plot(*data["letter"].numpy().T, color="0.6", lw=2, linestyle="--")
+            self._moved = ax.scatter(*moved.T, s=12, color="tab:blue", alpha=0.5, label="Ax + b")
+            self._letter = ax.plot(*letter.T, color="tab:blue", lw=3)[0]
             self._e1, self._e2 = (
                 ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": color, "lw": 2})
                 for color in ("tab:red", "tab:orange")
             )
             ax.legend(loc="upper left", fontsize=8)
         ax = figure.axes[0]
+        ax.set_xlim(-data["limit"], data["limit"])
+        ax.set_ylim(-data["limit"], data["limit"])
         self._moved.set_offsets(moved)
+        self._letter.set_data(*letter.T)
         b, A = data["b"].numpy(), data["A"].numpy()
         for arrow, column in ((self._e1, A[:, 0]), (self._e2, A[:, 1])):
             arrow.xy = tuple(b + column)
@@ -110,11 +134,13 @@ class AffineWidget(PlotWidget):
         (a11, a12), (a21, a22) = (data["A"] + 0.0).tolist()  # + 0.0: never print -0.0
         b1, b2 = (data["b"] + 0.0).tolist()
         det = data["det"] + 0.0
-        if det < 0:
-            kind = "flips the plane"
-        elif abs(det) < 1e-6:
-            kind = "squashes the plane onto a line or point"
+        if data["rank"] == 0:
+            kind = "det A = 0: it collapses the whole plane onto one point (b)"
+        elif data["rank"] == 1:
+            kind = "det A = 0: it collapses the plane onto a line; points that differ can land on the same image"
+        elif det < 0:
+            kind = "det A < 0: it flips the plane (the F is mirrored)"
         else:
-            kind = "keeps orientation"
+            kind = "det A > 0: it keeps orientation"
         return (f"A = [[{a11:.1f}, {a12:.1f}], [{a21:.1f}, {a22:.1f}]], b = [{b1:.1f}, {b2:.1f}] | "
-                f"areas scale by |det A| = {abs(det):.2f}; it {kind}")
+                f"areas scale by |det A| = {abs(det):.2f}; {kind}")
