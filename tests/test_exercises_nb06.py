@@ -25,6 +25,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06_training_a
 STUB_CELL, SOLUTION_CELL = "6d384d8b", "b3e59d68"
 MSE_STUB_CELL, MSE_SOLUTION_CELL = "f127efb2", "affa8f9b"
 DIAGNOSE_STUB_CELL, DIAGNOSE_SOLUTION_CELL = "d38c1fb6", "b0e33ff3"
+RUNS_STUB_CELL, RUNS_SOLUTION_CELL = "a06ex403", "a06ex404"
 
 
 def cell_source(cell_id: str) -> str:
@@ -226,11 +227,106 @@ DIAGNOSE_WRONG = [
     pytest.param(3, ("expected a string",), id="diagnose-not-a-string"),
 ]
 
+
+# --- diagnose_runs (Exercise 4): wrong labellings ------------------------------------------------------
+RUNS = nb06.diagnose_runs
+RIGHT = {"A": "lr too low", "B": "lr too high", "C": "none", "D": "saturated sigmoid", "E": "no zero_grad"}
+
+
+def relabel(**changes):
+    return {**RIGHT, **changes}
+
+
+RUNS_WRONG = [
+    # the trap: B ends saturated, but it was not saturated at step 1
+    pytest.param(relabel(B="saturated sigmoid"), ("4 of 5 passed", "run B", "comes later, during training"),
+                 id="runs-late-saturation-called-init"),
+    pytest.param(relabel(B="no zero_grad"), ("4 of 5 passed", "first update", "no old gradient can have piled up"),
+                 id="runs-big-first-step-called-no-zero_grad"),
+    # the two flat losses swapped
+    pytest.param(relabel(A="saturated sigmoid", D="lr too low"), ("3 of 5 passed", "on run A", "at step 1"),
+                 id="runs-flat-losses-swapped"),
+    pytest.param(relabel(D="lr too low"), ("4 of 5 passed", "2.bias takes steps of up to", "something else"),
+                 id="runs-saturated-called-slow"),
+    pytest.param(relabel(A="none"), ("4 of 5 passed", "not a healthy run", "5.37 -> 5.07"), id="runs-slow-called-healthy"),
+    pytest.param(relabel(C="lr too low"), ("4 of 5 passed", "falls fast"), id="runs-healthy-called-slow"),
+    pytest.param(relabel(E="lr too high"), ("4 of 5 passed", "ends below where it started"),
+                 id="runs-bouncing-called-too-high"),
+    pytest.param(relabel(E="lr too low"), ("4 of 5 passed", "goes up 19 times"), id="runs-bouncing-called-slow"),
+    pytest.param(relabel(C="no zero_grad"), ("4 of 5 passed", "goes up only 0 times"), id="runs-healthy-called-no-zero_grad"),
+    pytest.param(dict.fromkeys(RIGHT, "none"), ("1 of 5 passed", "on run A", "not a healthy run"), id="runs-all-none"),
+    pytest.param({k: v for k, v in RIGHT.items() if k != "E"}, ("4 of 5 passed", "run E has no label yet"),
+                 id="runs-one-missing"),
+    pytest.param(relabel(C=...), ("run C has no label yet",), id="runs-one-left-as-ellipsis"),
+    pytest.param({**RIGHT, "F": "none"}, ("the keys must be the run names", "'F'"), id="runs-unknown-key"),
+    pytest.param(list(RIGHT.values()), ("expected a dict",), id="runs-a-list"),
+    pytest.param(relabel(B="exploding gradients"), ("is not one of the faults",), id="runs-not-an-option"),
+    pytest.param(relabel(B=3), ("expected a string",), id="runs-not-a-string"),
+]
+
 WRONG = (
     [pytest.param(TRAIN, *p.values, id=p.id) for p in TRAIN_WRONG]
     + [pytest.param(MSE, *p.values, id=p.id) for p in MSE_WRONG]
     + [pytest.param(DIAGNOSE, *p.values, id=p.id) for p in DIAGNOSE_WRONG]
+    + [pytest.param(RUNS, *p.values, id=p.id) for p in RUNS_WRONG]
 )
+
+
+# Words that would name a run's fault (or its mechanism) in the message about another label.
+GIVEAWAYS = {
+    "lr too low": ("too low", "too small", "small steps"),
+    "lr too high": ("too high", "too large", "diverg"),
+    "none": ("healthy",),
+    "saturated sigmoid": ("saturat", "initialis"),
+    "no zero_grad": ("zero_grad", "pile", "accumul"),
+}
+
+
+def test_every_wrong_label_of_every_run_gets_its_own_reason_without_the_answer():
+    from course_utils.exercises import nb06_diagnosis as diagnosis
+
+    for name, truth in RIGHT.items():
+        for fault in diagnosis.FAULTS:
+            if fault == truth:
+                continue
+            RUNS.reset()
+            problem = RUNS.check(relabel(**{name: fault})).problem
+            assert problem.startswith(f"on run {name}: ") and "look again" not in problem, (name, fault, problem)
+            # the message explains why the student's label is wrong; it may use the words of that label, but
+            # never the words of the right one (unless they are also the words of the wrong label)
+            own = GIVEAWAYS[fault]
+            leaked = [w for w in GIVEAWAYS[truth] if w in problem.lower() and not any(w in o or o in w for o in own)]
+            assert leaked == [], (name, fault, problem)
+
+
+def test_the_mystery_runs_are_the_faults_they_claim():
+    from course_utils.exercises import nb06_diagnosis as diagnosis
+
+    runs = diagnosis.mystery_runs()
+    assert list(runs) == list(RIGHT) == list(diagnosis.RUN_NAMES)
+    evidence = {name: diagnosis.run_evidence(*run) for name, run in runs.items()}
+    assert evidence["B"].last_loss > evidence["B"].first_loss  # lr too high: the loss grows...
+    assert evidence["B"].first_saturated == 0 and evidence["B"].last_saturated > 0.9  # ...and saturates the layer
+    assert evidence["D"].first_saturated == 1.0  # saturated from the start
+    assert evidence["E"].rises > 10 and evidence["E"].last_grad > evidence["E"].first_grad  # no zero_grad
+    assert evidence["C"].last_loss < evidence["C"].first_loss / 10  # healthy
+    assert evidence["A"].rises == 0 and evidence["A"].last_loss > 0.9 * evidence["A"].first_loss  # lr too low
+    assert max(r for _, r in [evidence["A"].biggest_step]) < -2
+
+
+def test_show_mystery_runs_draws_one_row_per_run():
+    import matplotlib.pyplot as plt
+
+    nb06.show_mystery_runs()
+    fig = plt.gcf()
+    assert len(fig.axes) == 4 * len(RIGHT)
+    assert [ax.get_title() for ax in fig.axes[:4]] == ["run A: loss", "run A: gradient norms",
+                                                       "run A: update:data ratios", "run A: hidden sigmoid"]
+
+
+def test_the_runs_exercise_cells_use_no_name_from_earlier_cells():
+    assert cell_source("a06ex402").strip() == "nb06.show_mystery_runs()"
+    assert notebook_namespace(RUNS_SOLUTION_CELL)["labels_solution"] == RIGHT
 
 
 def test_no_zero_grad_and_step_before_backward_get_different_messages():
@@ -330,6 +426,10 @@ ALTERNATIVES = [
     pytest.param(DIAGNOSE, " no_zero_grad ", id="diagnose-underscores"),
     pytest.param(DIAGNOSE, "NO ZERO-GRAD.", id="diagnose-upper-case-and-punctuation"),
     pytest.param(DIAGNOSE, "no zerograd", id="diagnose-no-underscore"),
+    pytest.param(RUNS, notebook_namespace(RUNS_SOLUTION_CELL)["labels_solution"], id="runs-notebook-solution"),
+    pytest.param(RUNS, relabel(A="Learning rate too low", B="LR too high!", C="healthy", D="Saturated_Sigmoid",
+                               E="no zero-grad()"), id="runs-other-spellings"),
+    pytest.param(RUNS, dict(reversed(RIGHT.items())), id="runs-any-key-order"),
 ]
 
 
@@ -358,6 +458,7 @@ STUBS = [
     pytest.param(TRAIN, notebook_namespace(STUB_CELL)["train"], id="train-notebook-stub"),
     pytest.param(MSE, notebook_namespace(MSE_STUB_CELL)["mse"], id="mse-notebook-stub"),
     pytest.param(DIAGNOSE, notebook_namespace(DIAGNOSE_STUB_CELL)["answer"], id="diagnose-notebook-stub"),
+    pytest.param(RUNS, notebook_namespace(RUNS_STUB_CELL)["labels"], id="runs-notebook-stub"),
 ]
 
 
@@ -426,4 +527,5 @@ ESCALATING = {
     nb06.fix_training_loop: make_loop(zero_grad=False),
     nb06.checked_mse: only_predictions_checked,
     nb06.diagnose: "lr too high",
+    nb06.diagnose_runs: relabel(B="saturated sigmoid"),
 }

@@ -80,3 +80,44 @@ def test_every_listed_bug_trains_and_changes_the_run():
     correct = train_variant("none", steps=5)
     for bug in BUGS[1:]:
         assert train_variant(bug, steps=5).losses != correct.losses, bug
+
+
+def test_one_full_batch_step_is_one_epoch():
+    history = train_variant("none", steps=5)
+    assert history.epoch_losses == history.losses  # as fit(..., [(X, y)], epochs=5) records it
+
+
+def test_train_variant_with_health_is_the_same_run_plus_its_health():
+    from course_utils.training.faults import train_variant_with_health
+
+    plain = train_variant("no zero_grad", lr=0.1, steps=12, seed=3)
+    history, health = train_variant_with_health("no zero_grad", lr=0.1, steps=12, seed=3)
+    assert history.losses == plain.losses and history.grad_norms == plain.grad_norms
+    assert health.steps == 12 and list(health.activations) == ["1"]
+    assert list(health.update_ratios) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    # plain SGD: update:data ratio = lr * |grad| / |param| at step 1, from the initial weights
+    start = dict(tiny_model(seed=3).named_parameters())
+    for name, ratios in health.update_ratios.items():
+        want = math.log10(0.1 * history.grad_norms[name][0] / start[name].norm().item())
+        assert ratios[0] == pytest.approx(want, abs=1e-5)
+
+
+def test_health_tells_saturation_and_learning_rates_apart():
+    from course_utils.training.faults import train_variant_with_health
+
+    _, healthy = train_variant_with_health("none", lr=0.2)
+    _, saturated = train_variant_with_health("saturated sigmoid", lr=0.2)
+    _, too_fast = train_variant_with_health("none", lr=3.0)
+    assert max(healthy.saturated("1")) == 0.0 and min(saturated.saturated("1")) == 1.0
+    assert too_fast.saturated("1")[0] == 0.0 and too_fast.saturated("1")[-1] == 1.0  # saturates during training
+    assert max(saturated.update_ratios["0.weight"]) < -4 < -2 < healthy.update_ratios["0.weight"][0]
+    # 15 times the learning rate: the first update:data ratios are log10(15) higher
+    for name in healthy.update_ratios:
+        shift = too_fast.update_ratios[name][0] - healthy.update_ratios[name][0]
+        assert shift == pytest.approx(math.log10(15), abs=1e-4)
+    assert len(too_fast.update_ratios["0.weight"]) == train_variant("none", lr=3.0).steps  # stops where the run stops
+
+
+def test_train_variant_rejects_a_bad_seed():
+    with pytest.raises(ValueError, match="seed"):
+        train_variant(seed=-1)

@@ -1,4 +1,7 @@
-"""Exercises of notebook 06 (training and debugging)."""
+"""Exercises of notebook 06 (training and debugging).
+
+Exercises 1-3 are here; Exercise 4 (label several broken runs, `diagnose_runs`) is in nb06_diagnosis.py.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from course_utils.checks import Exercise, StudentError, assert_shape, compare
 from course_utils.data.synthetic import make_classification_data
+from course_utils.exercises.nb06_diagnosis import SOLUTION_KEYS as _DIAGNOSIS_KEYS
+from course_utils.exercises.nb06_diagnosis import diagnose_runs, show_mystery_runs
 from course_utils.training import History
 from course_utils.training.faults import train_variant
 
@@ -437,14 +442,9 @@ def show_mystery() -> None:
     """Plot the mystery run as the notebook plots its runs: the loss (log scale) and the gradient norms."""
     import matplotlib.pyplot as plt
 
-    from course_utils.plotting import plot_grad_norms, plot_losses
+    from course_utils.plotting import plot_run
 
-    fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(10, 3.4), layout="constrained")
-    history = mystery_history()
-    plot_losses(history, ax=loss_ax)
-    loss_ax.set_yscale("log")
-    plot_grad_norms(history, ax=grad_ax)
-    fig.suptitle("mystery run")
+    plot_run(mystery_history(), title="mystery run")
     plt.show()
 
 
@@ -508,6 +508,7 @@ SOLUTION_KEYS = {
     "fix_training_loop": ["optimizer.zero_grad()", "loss.item()"],
     "checked_mse": ["assert_shape(targets, (None,)", "assert_shape(predictions, (targets.shape[0],)"],
     "diagnose": ["no zero_grad"],
+    **_DIAGNOSIS_KEYS,  # Exercise 4, in nb06_diagnosis.py
 }
 
 __all__ = [
@@ -515,9 +516,11 @@ __all__ = [
     "buggy_train",
     "checked_mse",
     "diagnose",
+    "diagnose_runs",
     "fix_training_loop",
     "fresh_model",
     "mystery_history",
     "show_mystery",
+    "show_mystery_runs",
     "training_batches",
 ]
