@@ -4,6 +4,7 @@ test_exercises_all.py runs the tables WRONG and ALTERNATIVES ({exercise: table})
 every exercise keeps (graded hints, the exercise cells after a restart).
 """
 import importlib
+import math
 from pathlib import Path
 
 import pytest
@@ -400,13 +401,177 @@ def test_lbfgs_reference_reduces_the_loss_and_the_check_leaves_the_rng_alone():
         assert loss_fn(model(inputs), targets).item() < 0.8 * before
 
 
-# --- Both: the tables test_exercises_all.py runs, no leak -------------------------------------
-WRONG = {nb05.momentum_step: MOMENTUM_WRONG, nb05.lbfgs_closure: CLOSURE_WRONG}
-ALTERNATIVES = {nb05.momentum_step: MOMENTUM_RIGHT, nb05.lbfgs_closure: CLOSURE_RIGHT}
+# --- Exercise 3: Adam from scratch ----------------------------------------------------------
+class _AdamStub:  # the notebook's stub
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.params = list(params)
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.state = [{} for _ in self.params]  # one dict per parameter: keep its m, v and step count here
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        ...  # your code here: update every parameter whose .grad is not None
+
+
+class _AdamSolution(_AdamStub):  # the notebook's solution
+    def step(self):
+        beta1, beta2 = self.betas
+        with torch.no_grad():
+            for p, s in zip(self.params, self.state, strict=True):
+                if p.grad is None:
+                    continue
+                if not s:
+                    s["step"], s["m"], s["v"] = 0, torch.zeros_like(p), torch.zeros_like(p)
+                s["step"] += 1
+                s["m"] = beta1 * s["m"] + (1 - beta1) * p.grad
+                s["v"] = beta2 * s["v"] + (1 - beta2) * p.grad**2
+                m_hat = s["m"] / (1 - beta1 ** s["step"])
+                v_hat = s["v"] / (1 - beta2 ** s["step"])
+                p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
+
+
+def _adam(mistake=None):
+    """A student's MyAdam with one mistake (None: correct, written another way than the solution)."""
+    class MyAdam(_AdamStub):
+        def step(self):
+            b1, b2 = self.betas[::-1] if mistake == "swapped" else self.betas
+            self.t = getattr(self, "t", 0) + 1  # used only by the shared-count mistake
+            for p, s in zip(self.params, self.state, strict=True):
+                if p.grad is None:
+                    continue
+                g = p.grad
+                s.setdefault("m", torch.zeros_like(p))
+                s.setdefault("v", torch.zeros_like(p))
+                s["t"] = s.get("t", 0) + 1
+                t = self.t if mistake == "shared" else s["t"] + (1 if mistake == "power" else 0)
+                if mistake == "mutates":
+                    g.mul_(1.0)  # harmless value, but an in-place change of .grad
+                    g.add_(1e-3)
+                s["m"].mul_(b1).add_(g, alpha=1 - b1)
+                s["v"].mul_(b2).addcmul_(g, g, value=1 - b2)
+                c1 = 1.0 if mistake in ("none", "m") else 1 - b1**t
+                c2 = 1.0 if mistake in ("none", "v") else 1 - b2**t
+                if mistake == "eps inside":
+                    denom = (s["v"] / c2 + self.eps).sqrt()
+                else:
+                    denom = s["v"].sqrt() / math.sqrt(c2) + self.eps
+                p.data.addcdiv_(s["m"], denom, value=-self.lr / c1)
+    return MyAdam
+
+
+class _AdamTorch(_AdamStub):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.inner = torch.optim.Adam(params, lr=lr, betas=betas, eps=eps)
+
+    def step(self):
+        self.inner.step()
+
+
+class _AdamScratch(_AdamStub):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        from course_utils.scratch.optimizers import ScratchAdam
+        self.inner = ScratchAdam(params, lr=lr, betas=betas, eps=eps)
+
+    def step(self):
+        self.inner.step()
+
+
+class _AdamEfficient(_AdamStub):  # the Adam paper's "efficient" form: eps added before the correction of v
+    def step(self):
+        b1, b2 = self.betas
+        with torch.no_grad():
+            for p, s in zip(self.params, self.state, strict=True):
+                if p.grad is None:
+                    continue
+                s["t"] = s.get("t", 0) + 1
+                s["m"] = b1 * s.get("m", 0) + (1 - b1) * p.grad
+                s["v"] = b2 * s.get("v", 0) + (1 - b2) * p.grad**2
+                lr_t = self.lr * math.sqrt(1 - b2 ** s["t"]) / (1 - b1 ** s["t"])
+                p -= lr_t * s["m"] / (s["v"].sqrt() + self.eps)
+
+
+def _adam_written_out(power=0, rebind=False, data=False, float32_state=False):
+    """Another student's MyAdam: m_hat / v_hat written out, with one mistake or a harmless variation."""
+    class MyAdam(_AdamStub):
+        def step(self):
+            b1, b2 = self.betas
+            with torch.no_grad():
+                for i, (p, s) in enumerate(zip(self.params, self.state, strict=True)):
+                    if p.grad is None:
+                        continue
+                    if not s:
+                        zeros = torch.zeros(p.shape) if float32_state else torch.zeros_like(p)
+                        s.update(t=0, m=zeros.clone(), v=zeros.clone())
+                    s["t"] += 1
+                    t = s["t"] + power
+                    s["m"] = b1 * s["m"] + (1 - b1) * p.grad
+                    s["v"] = b2 * s["v"] + (1 - b2) * p.grad * p.grad
+                    update = self.lr * (s["m"] / (1 - b1**t)) / ((s["v"] / (1 - b2**t)).sqrt() + self.eps)
+                    if rebind:
+                        self.params[i] = p - update   # a new tensor: the caller's parameter never moves
+                    elif data:
+                        p.data = p.data - update
+                    else:
+                        p -= update
+    return MyAdam
+
+
+ADAM_WRONG = [
+    (_adam_written_out(power=-1), ["after step 1", "divide by zero"]),
+    (_adam_written_out(rebind=True), ["the parameters did not change"]),
+    (_adam("none"), ["no bias correction"]),
+    (_adam("m"), ["m is not"]),
+    (_adam("v"), ["v is not"]),
+    (_adam("power"), ["wrong power"]),
+    (_adam("eps inside"), ["eps is inside the square root"]),
+    (_adam("shared"), ["second gets its first gradient at step 4", "same step count"]),
+    (_adam("swapped"), ["betas are swapped"]),
+    (_adam("mutates"), ["changed the gradient (.grad)"]),
+    (_AdamEfficient, ["small gradients", "efficient"]),
+    (_AdamTorch, ["`torch.optim.Adam` is not allowed"]),
+    (_AdamScratch, ["ScratchAdam` is not allowed"]),
+    (lambda params, **kw: list(params), ["expected a class"]),
+]
+ADAM_RIGHT = [_AdamSolution, _adam(None), _adam_written_out(), _adam_written_out(data=True),
+              _adam_written_out(float32_state=True)]
+
+
+def test_adam_every_typical_mistake_is_named_on_some_case():
+    import course_utils.exercises.nb05_adam as module
+    assert nb05.adam_from_scratch.check(_AdamSolution).passed == 4
+    for mistake, why in module._MISTAKES.items():
+        named = []
+        for case in module._ADAM_CASES:
+            hyper, starts, _, _ = case.args
+            grads = module._gradients(case)
+            wrong = module._variant_adam([torch.tensor(v, dtype=torch.float64) for v in starts], grads, **hyper,
+                                         mistake=mistake)
+            named.append(module._diagnose(wrong, case, grads) == why)
+        assert any(named), mistake
+
+
+def test_adam_reference_variant_is_torch():
+    import course_utils.exercises.nb05_adam as module
+    for case in module._ADAM_CASES:
+        hyper, starts, _, _ = case.args
+        grads = module._gradients(case)
+        ours = module._variant_adam([torch.tensor(v, dtype=torch.float64) for v in starts], grads, **hyper)
+        torch.testing.assert_close(ours, module._torch_adam(case, grads), atol=1e-12, rtol=0)
+
+
+# --- All: the tables test_exercises_all.py runs, no leak -------------------------------------
+WRONG = {nb05.momentum_step: MOMENTUM_WRONG, nb05.lbfgs_closure: CLOSURE_WRONG, nb05.adam_from_scratch: ADAM_WRONG}
+ALTERNATIVES = {
+    nb05.momentum_step: MOMENTUM_RIGHT, nb05.lbfgs_closure: CLOSURE_RIGHT, nb05.adam_from_scratch: ADAM_RIGHT,
+}
 STUBS = [
     pytest.param(nb05.momentum_step, _stub, id="momentum-stub"),
     pytest.param(nb05.lbfgs_closure, _make_stub, id="closure-stub"),
     pytest.param(nb05.lbfgs_closure, _empty_closure, id="closure-empty-closure"),
+    pytest.param(nb05.adam_from_scratch, _AdamStub, id="adam-stub"),
 ]
 
 
@@ -425,4 +590,5 @@ def test_a_wrong_answer_never_shows_the_reference_values():
 ESCALATING = {
     nb05.momentum_step: lambda p, g, b, lr, m: (p - lr * g, g.clone()),
     nb05.lbfgs_closure: _maker(_body(zero_grad=False)),
+    nb05.adam_from_scratch: _adam("none"),
 }

@@ -85,3 +85,46 @@ def test_zero_grad_sets_none_and_step_skips_parameters_without_gradient():
 def test_bad_arguments_name_the_argument(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def _late_gradient_run(make_optimizer, first_step_of_b=5, steps=10):
+    """`a` gets a gradient at every step, `b` only from step `first_step_of_b` on (like an unused embedding row)."""
+    a = torch.tensor([1.0, -2.0], requires_grad=True)
+    b = torch.tensor([0.5, 3.0], requires_grad=True)
+    optimizer = make_optimizer([a, b])
+    for step in range(1, steps + 1):
+        optimizer.zero_grad()
+        loss = (a**2).sum()
+        if step >= first_step_of_b:  # before that b is not in the graph: its .grad stays None, like an unused row
+            loss = loss + ((b - 1) ** 2).sum()
+        loss.backward()
+        optimizer.step()
+    return a.detach().clone(), b.detach().clone()
+
+
+def test_adam_counts_steps_per_parameter_like_torch():
+    ours = _late_gradient_run(lambda p: ScratchAdam(p, lr=0.1))
+    theirs = _late_gradient_run(lambda p: torch.optim.Adam(p, lr=0.1))
+    torch.testing.assert_close(ours, theirs, atol=1e-6, rtol=0)
+    # the case matters: a step count shared by all parameters would leave b far from torch's b
+    shared = _late_gradient_run(lambda p: _SharedStepAdam(p, lr=0.1))
+    torch.testing.assert_close(shared[0], theirs[0], atol=1e-6, rtol=0)
+    assert (shared[1] - theirs[1]).abs().max() > 0.05
+
+
+class _SharedStepAdam(ScratchAdam):
+    """The old, wrong ScratchAdam: its bias correction used the optimizer's step count for every parameter."""
+
+    def update(self, p, grad, state):
+        state["step"] = self.steps - 1  # ScratchAdam.update adds 1: t = self.steps, shared by all parameters
+        super().update(p, grad, state)
+
+
+def test_adam_step_count_is_kept_in_each_parameters_state():
+    a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    opt = ScratchAdam([a, b], lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        (a * 3).sum().backward()
+        opt.step()
+    assert opt.steps == 3 and opt.state[0]["step"] == 3 and "step" not in opt.state[1]

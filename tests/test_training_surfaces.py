@@ -78,6 +78,8 @@ def test_contour_grid_matches_the_surface():
     (dict(start=(1.0, "2")), TypeError, r"start\[1\] must be a number"),
     (dict(surface="bowl"), ValueError, "surface must be one of"),
     (dict(surface=3), TypeError, "surface must be a surface name"),
+    (dict(momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
+    (dict(momentum="0.9"), TypeError, "momentum must be a number"),
 ])
 def test_trajectory_bad_arguments(kwargs, error, match):
     args = dict(optimizer_name="SGD", lr=0.1, steps=3, start=(1.0, 1.0), surface="elongated bowl") | kwargs
@@ -94,3 +96,31 @@ def test_bad_surface_inputs():
         losses_along(torch.ones(2), "rosenbrock")
     with pytest.raises(ValueError, match="surface must be one of"):
         contour_grid("banana")
+
+
+def test_momentum_is_torchs_heavy_ball_with_the_given_mu():
+    start = (-4.5, 1.5)
+    path = trajectory("Momentum", 0.1, 3, start, "elongated bowl", momentum=0.5)
+    p, buf = torch.tensor(start, dtype=torch.float64), None
+    for k in range(1, 4):
+        grad = torch.stack([p[0] / 5, 4 * p[1]])
+        buf = grad if buf is None else 0.5 * buf + grad
+        p = p - 0.1 * buf
+        torch.testing.assert_close(path[k], p)
+    assert torch.equal(trajectory("SGD", 0.1, 3, start, "elongated bowl", momentum=0.5),
+                       trajectory("SGD", 0.1, 3, start, "elongated bowl"))
+
+
+def test_lbfgs_line_search_takes_several_evaluations_and_finds_the_minimum_of_the_bowl():
+    calls = []
+
+    def counted(xy):
+        calls.append(1)
+        return elongated_bowl(xy)
+
+    path = trajectory("LBFGS + line search", 0.001, 1, (-4.5, 1.5), counted)
+    assert len(calls) > 2  # the line search evaluated the loss more than once in one step
+    assert float(elongated_bowl(path[1])) < float(elongated_bowl(path[0]))
+    calls.clear()
+    trajectory("LBFGS", 0.001, 1, (-4.5, 1.5), counted)
+    assert len(calls) == 1  # without a line search one evaluation per step (max_iter=1)

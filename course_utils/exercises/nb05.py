@@ -15,6 +15,9 @@ from course_utils._validate import type_name
 from course_utils.checks import Case, Exercise, NotAttempted, StudentError, compare
 from course_utils.checks.compare import article
 from course_utils.checks.guards import ForbiddenCall, is_empty_function
+from course_utils.exercises.nb05_adam import adam_from_scratch
+
+__all__ = ["SOLUTION_KEYS", "adam_from_scratch", "lbfgs_closure", "momentum_step"]
 
 
 # --- Exercise 1: the momentum update --------------------------------------------------------
@@ -471,6 +474,7 @@ lbfgs_closure = Exercise(
     ],
 )
 
+# Exercise 3 (Adam from scratch) lives in nb05_adam.py, to keep each exercise readable.
 # The solutions' key expressions: no hint may contain them (tests/test_exercises_nb05.py).
 SOLUTION_KEYS = {
     "momentum_step": ["grad.clone() if buf is None", "momentum * buf + grad", "param - lr * new_buf", "grad.clone()"],
@@ -480,5 +484,11 @@ SOLUTION_KEYS = {
         "loss = loss_fn(model(inputs), targets)",
         "return loss",
         "return closure",
+    ],
+    "adam_from_scratch": [
+        "1 - beta1 ** s[\"step\"]",
+        "1 - beta2 ** s[\"step\"]",
+        "v_hat.sqrt() + self.eps",
+        "s[\"step\"] += 1",
     ],
 }

@@ -2,7 +2,7 @@
 
 Each class follows the update rule documented for its torch.optim namesake,
 with torch's default hyper-parameters, so that for the same model and data
-it takes exactly the same steps (tests/test_optimizers.py checks 10 steps).
+it takes exactly the same steps (tests/test_scratch_optimizers.py checks 10 steps).
 Only the plain variants are here: no weight decay, no Nesterov, no AMSGrad.
 
 Usage is the same as torch.optim:
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import torch
 
@@ -48,8 +49,8 @@ class ScratchOptimizer:
         self.lr = _check_rate(lr, "lr", low=0.0, high=math.inf)
         if self.lr == 0.0:
             raise ValueError("lr must be > 0, got 0.0")
-        self.state: list[dict[str, torch.Tensor]] = [{} for _ in self.params]  # one dict per parameter
-        self.steps = 0  # how many times step() was called
+        self.state: list[dict[str, torch.Tensor | int]] = [{} for _ in self.params]  # one dict per parameter
+        self.steps = 0  # how many times step() was called (Adam counts its steps per parameter instead)
 
     def zero_grad(self) -> None:
         """Forget the gradients of the last step (set them to None, like torch.optim)."""
@@ -64,7 +65,7 @@ class ScratchOptimizer:
             if p.grad is not None:
                 self.update(p, p.grad, state)
 
-    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, torch.Tensor]) -> None:
+    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, Any]) -> None:
         raise NotImplementedError
 
 
@@ -80,7 +81,7 @@ class ScratchSGD(ScratchOptimizer):
         super().__init__(params, lr)
         self.momentum = _check_rate(momentum, "momentum", low=0.0, high=1.0)
 
-    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, torch.Tensor]) -> None:
+    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, Any]) -> None:
         if self.momentum:
             if "buf" not in state:
                 state["buf"] = grad.clone()
@@ -101,7 +102,7 @@ class ScratchAdagrad(ScratchOptimizer):
         super().__init__(params, lr)
         self.eps = _check_rate(eps, "eps", low=0.0, high=math.inf)
 
-    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, torch.Tensor]) -> None:
+    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, Any]) -> None:
         state.setdefault("sum", torch.zeros_like(p)).addcmul_(grad, grad)
         std = state["sum"].sqrt().add_(self.eps)
         p.addcdiv_(grad, std, value=-self.lr)
@@ -121,7 +122,7 @@ class ScratchAdadelta(ScratchOptimizer):
         self.rho = _check_rate(rho, "rho", low=0.0, high=1.0, high_open=False)
         self.eps = _check_rate(eps, "eps", low=0.0, high=math.inf)
 
-    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, torch.Tensor]) -> None:
+    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, Any]) -> None:
         sq = state.setdefault("square_avg", torch.zeros_like(p))
         acc = state.setdefault("acc_delta", torch.zeros_like(p))
         sq.mul_(self.rho).addcmul_(grad, grad, value=1 - self.rho)
@@ -133,9 +134,15 @@ class ScratchAdadelta(ScratchOptimizer):
 class ScratchAdam(ScratchOptimizer):
     """Adam: momentum (m) and a per-coordinate scale (v), both bias-corrected for the first steps.
 
+        t = t + 1                       this parameter's own step count (as torch: per parameter)
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad²
         p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+
+    t counts the steps in which *this* parameter had a gradient: a parameter that first gets a
+    gradient at the optimizer's 5th step starts with t = 1, whose bias correction undoes m and v
+    starting at zero. (A step count shared by all parameters would use t = 5 there, and its first
+    step would be too small: 1 - 0.9**5 = 0.41 instead of 1 - 0.9 = 0.1 in the correction of m.)
     """
 
     def __init__(
@@ -152,12 +159,12 @@ class ScratchAdam(ScratchOptimizer):
         self.beta2 = _check_rate(betas[1], "betas[1]", low=0.0, high=1.0)
         self.eps = _check_rate(eps, "eps", low=0.0, high=math.inf)
 
-    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, torch.Tensor]) -> None:
+    def update(self, p: torch.Tensor, grad: torch.Tensor, state: dict[str, Any]) -> None:
         m = state.setdefault("m", torch.zeros_like(p))
         v = state.setdefault("v", torch.zeros_like(p))
+        state["step"] = t = int(state.get("step", 0)) + 1  # this parameter's steps, not the optimizer's
         m.lerp_(grad, 1 - self.beta1)  # = beta1 * m + (1 - beta1) * grad
         v.mul_(self.beta2).addcmul_(grad, grad, value=1 - self.beta2)
-        t = self.steps
         step_size = self.lr / (1 - self.beta1**t)
         denom = (v.sqrt() / math.sqrt(1 - self.beta2**t)).add_(self.eps)
         p.addcdiv_(m, denom, value=-step_size)

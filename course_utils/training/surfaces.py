@@ -1,7 +1,7 @@
 """2-D loss surfaces, and the path an optimizer takes on them (notebook 05's optimizer race).
 
     elongated_bowl(xy), rosenbrock(xy)    the surfaces: a [..., 2] tensor -> [...] losses
-    trajectory(name, lr, steps, start, surface)  the points visited by a torch.optim optimizer
+    trajectory(name, lr, steps, start, surface, momentum)  the points visited by a torch.optim optimizer
     losses_along(path, surface)           the loss at each point of a path
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from course_utils._validate import require_finite_float, require_int, require_po
 __all__ = [
     "DIVERGED",
     "GOOD_LR",
+    "MOMENTUM",
     "OPTIMIZERS",
     "SURFACES",
     "contour_grid",
@@ -62,14 +63,23 @@ SURFACES: dict[str, tuple[Surface, tuple[float, float], tuple[float, float, floa
     "rosenbrock": (rosenbrock, (-1.5, 2.0), (-2.0, 2.0, -1.0, 3.0), (1.0, 1.0)),
 }
 
-# name -> how to make the torch.optim optimizer for one parameter tensor and a learning rate
-OPTIMIZERS: dict[str, Callable[[list[torch.Tensor], float], torch.optim.Optimizer]] = {
-    "SGD": lambda params, lr: torch.optim.SGD(params, lr=lr),
-    "Momentum": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9),
-    "Adagrad": lambda params, lr: torch.optim.Adagrad(params, lr=lr),
-    "Adadelta": lambda params, lr: torch.optim.Adadelta(params, lr=lr),
-    "Adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
-    "LBFGS": lambda params, lr: torch.optim.LBFGS(params, lr=lr, max_iter=1, history_size=10),
+MOMENTUM = 0.9  # the default momentum of the "Momentum" optimizer (trajectory's `momentum` changes it)
+
+# name -> how to make the torch.optim optimizer for one parameter tensor, a learning rate and a momentum
+# (the momentum is used by "Momentum" only). Both LBFGS take one iteration per step (max_iter=1), so that
+# a step is comparable with the others'; "LBFGS" moves by lr times its quasi-Newton direction, "LBFGS +
+# line search" searches along that direction for a step satisfying the strong Wolfe conditions (up to 20
+# evaluations of the loss per step: max_eval=20; with the default max_eval = max_iter * 5 // 4 = 1 the
+# search could not evaluate anything and would keep the step lr).
+OPTIMIZERS: dict[str, Callable[[list[torch.Tensor], float, float], torch.optim.Optimizer]] = {
+    "SGD": lambda params, lr, momentum: torch.optim.SGD(params, lr=lr),
+    "Momentum": lambda params, lr, momentum: torch.optim.SGD(params, lr=lr, momentum=momentum),
+    "Adagrad": lambda params, lr, momentum: torch.optim.Adagrad(params, lr=lr),
+    "Adadelta": lambda params, lr, momentum: torch.optim.Adadelta(params, lr=lr),
+    "Adam": lambda params, lr, momentum: torch.optim.Adam(params, lr=lr),
+    "LBFGS": lambda params, lr, momentum: torch.optim.LBFGS(params, lr=lr, max_iter=1, history_size=10),
+    "LBFGS + line search": lambda params, lr, momentum: torch.optim.LBFGS(
+        params, lr=lr, max_iter=1, max_eval=20, history_size=10, line_search_fn="strong_wolfe"),
 }
 DIVERGED = 1e6  # a coordinate beyond this counts as diverged
 
@@ -90,6 +100,7 @@ def trajectory(
     steps: int,
     start: tuple[float, float],
     surface: str | Surface,
+    momentum: float = MOMENTUM,
 ) -> torch.Tensor:
     """The points an optimizer visits on a 2-D surface: a float64 tensor [steps + 1, 2].
 
@@ -98,6 +109,7 @@ def trajectory(
     steps:          how many optimizer steps to take
     start:          the starting point (x, y)
     surface:        a key of SURFACES or a function of a [2] tensor
+    momentum:       the momentum of "Momentum", in [0, 1) (the other optimizers ignore it)
 
     Row 0 is `start`, row k the point after k steps. If the optimizer diverges
     (a non-finite loss or a coordinate beyond 1e6), the rows from there on are nan.
@@ -110,9 +122,12 @@ def trajectory(
         raise TypeError(f"start must be a pair of finite numbers (x, y), got {start!r}")
     x0, y0 = (require_finite_float(v, f"start[{i}]") for i, v in enumerate(start))
     f = _surface_fn(surface)
+    momentum = require_finite_float(momentum, "momentum")
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
 
     point = torch.tensor([x0, y0], dtype=torch.float64, requires_grad=True)
-    optimizer = OPTIMIZERS[optimizer_name]([point], lr)
+    optimizer = OPTIMIZERS[optimizer_name]([point], lr, momentum)
 
     def closure() -> torch.Tensor:
         optimizer.zero_grad()
@@ -146,8 +161,10 @@ def losses_along(path: torch.Tensor, surface: str | Surface) -> torch.Tensor:
 
 # A reasonable learning rate for each optimizer on each surface (found by trying a few).
 GOOD_LR: dict[str, dict[str, float]] = {
-    "elongated bowl": {"SGD": 0.1, "Momentum": 0.05, "Adagrad": 0.5, "Adadelta": 50.0, "Adam": 0.1, "LBFGS": 1.0},
-    "rosenbrock": {"SGD": 0.02, "Momentum": 0.01, "Adagrad": 2.0, "Adadelta": 50.0, "Adam": 0.3, "LBFGS": 1.0},
+    "elongated bowl": {"SGD": 0.1, "Momentum": 0.05, "Adagrad": 0.5, "Adadelta": 50.0, "Adam": 0.1, "LBFGS": 1.0,
+                       "LBFGS + line search": 1.0},
+    "rosenbrock": {"SGD": 0.02, "Momentum": 0.01, "Adagrad": 2.0, "Adadelta": 50.0, "Adam": 0.3, "LBFGS": 1.0,
+                   "LBFGS + line search": 1.0},
 }
 
 

@@ -1,4 +1,4 @@
-"""Notebook 05: pick an optimizer and a learning rate, watch its path on a 2-D loss surface."""
+"""Notebook 05: pick an optimizer, a learning rate and a momentum, watch its path on a 2-D loss surface."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +8,16 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.training.surfaces import GOOD_LR, OPTIMIZERS, SURFACES, contour_grid, losses_along, trajectory
+from course_utils.training.surfaces import (
+    DIVERGED,
+    GOOD_LR,
+    MOMENTUM,
+    OPTIMIZERS,
+    SURFACES,
+    contour_grid,
+    losses_along,
+    trajectory,
+)
 from course_utils.widgets.base import PlotWidget
 
 __all__ = ["LOSS_FLOOR", "OptimizerWidget", "STEPS"]
@@ -27,20 +36,28 @@ class OptimizerWidget(PlotWidget):
 
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
         return {
+            # the momentum mu of "Momentum" (the other optimizers ignore it)
+            "momentum": widgets.FloatSlider(value=MOMENTUM, min=0.0, max=0.99, step=0.01, description="μ (Momentum)",
+                                            readout_format=".2f"),
             "optimizer": widgets.Dropdown(options=list(OPTIMIZERS), value="SGD", description="optimizer"),
             "lr": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=2, step=0.1, description="lr",
                                          readout_format=".3g"),
             "surface": widgets.Dropdown(options=list(SURFACES), value="elongated bowl", description="surface"),
         }
 
-    def compute(self, optimizer: str, lr: float, surface: str) -> dict[str, Any]:
+    @classmethod
+    def example(cls) -> OptimizerWidget:
+        """Momentum on the bowl: there every control, the μ slider included, changes the picture."""
+        return cls(optimizer="Momentum", lr=0.05)
+
+    def compute(self, optimizer: str, lr: float, surface: str, momentum: float = MOMENTUM) -> dict[str, Any]:
         start = SURFACES[surface][1]
-        path = trajectory(optimizer, float(lr), STEPS, start, surface)
+        path = trajectory(optimizer, float(lr), STEPS, start, surface, momentum=float(momentum))
         losses = losses_along(path, surface)
         finite = torch.isfinite(losses)
         diverged_at = None if bool(finite.all()) else int((~finite).nonzero()[0, 0])
-        return {"optimizer": optimizer, "lr": float(lr), "surface": surface, "path": path,
-                "losses": losses, "diverged_at": diverged_at}
+        return {"optimizer": optimizer, "lr": float(lr), "surface": surface, "momentum": float(momentum),
+                "path": path, "losses": losses, "diverged_at": diverged_at}
 
     def _draw_surface(self, figure: Figure, surface: str) -> None:
         left, right = figure.axes
@@ -77,15 +94,27 @@ class OptimizerWidget(PlotWidget):
         self._path.set_data(path[:, 0], path[:, 1])
         losses = data["losses"].clamp(min=LOSS_FLOOR).numpy()
         self._loss.set_data(np.arange(len(losses)), losses)
-        figure.axes[0].set_title(f"{data['optimizer']}, lr = {data['lr']:.3g}")
+        figure.axes[0].set_title(self._name(data))
+
+    @staticmethod
+    def _name(data: dict[str, Any]) -> str:
+        """e.g. "Momentum (μ = 0.9), lr = 0.05": the momentum is named only where it is used."""
+        mu = f" (μ = {data['momentum']:.2f})" if data["optimizer"] == "Momentum" else ""
+        return f"{data['optimizer']}{mu}, lr = {data['lr']:.3g}"
 
     def background_key(self, data: dict[str, Any]) -> Any:
         return data["surface"]  # the contour is the static part
 
     def describe(self, data: dict[str, Any]) -> str:
+        name, losses = self._name(data), data["losses"]
+        first = float(losses[0])
         if data["diverged_at"] is not None:
-            return (f"{data['optimizer']} with lr={data['lr']:.3g} diverged at step {data['diverged_at']}: "
-                    "try a smaller lr")
+            return (f"{name}: diverged, at step {data['diverged_at']} a coordinate went beyond {DIVERGED:.0e} or "
+                    "became nan (the run stops there): try a smaller lr")
+        last = float(losses[-1])
         good = GOOD_LR[data["surface"]][data["optimizer"]]
-        return (f"{data['optimizer']} with lr={data['lr']:.3g}: loss {float(data['losses'][0]):.3f} -> "
-                f"{float(data['losses'][-1]):.4f} after {STEPS} steps (a good start for this optimizer: lr={good:g})")
+        if last > first:
+            return (f"{name}: the loss grew from {first:.3f} to {last:.3g} in {STEPS} steps: diverging, "
+                    "try a smaller lr")
+        return (f"{name}: loss {first:.3f} -> {last:.2e} after {STEPS} steps (a good start for this optimizer: "
+                f"lr={good:g})")
