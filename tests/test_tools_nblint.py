@@ -52,11 +52,21 @@ def test_clean_notebook_has_no_problems():
         (notebook(GOOD[0], code("1/0", 2, [FULL_ERROR], tags=["raises-exception"])), "stores a full traceback"),
         (notebook(GOOD[0], {"cell_type": "code", "id": "bad", "source": "x", "metadata": {}}),
          "not a valid notebook (nbformat)"),
+        (notebook(GOOD[0], code("# Solution (try it yourself first!)\nx = 1", 2, slideshow={"slide_type": "skip"})),
+         "a solution shown in plain view"),
+        (notebook(GOOD[0], code("x", 2, slideshow={"slide_type": "-"})), "slide type '-' is not one of"),
+        (notebook(GOOD[0], code("# Solution\nx = 1", 2, jupyter={"source_hidden": True})),
+         "the lecture rules give 'skip'"),
     ],
 )
 def test_each_problem_is_caught(nb, problem):
     problems = nblint.lint_notebook(nb)
     assert any(problem in p for p in problems), problems
+
+
+def test_a_collapsed_skipped_solution_is_clean():
+    solution = code("# Solution\nx = 1", 2, jupyter={"source_hidden": True}, slideshow={"slide_type": "skip"})
+    assert nblint.lint_notebook(notebook(GOOD[0], solution)) == []
 
 
 def test_tagged_error_is_allowed():

@@ -16,7 +16,18 @@ from typing import Any
 
 import nbformat
 
-from tools.notebooks import RAISES_COMMENT, RAISES_TAG, Notebook, expects_error, load, short_traceback, source, tags
+from tools import slides
+from tools.notebooks import (
+    RAISES_COMMENT,
+    RAISES_TAG,
+    Notebook,
+    expects_error,
+    is_solution,
+    load,
+    short_traceback,
+    source,
+    tags,
+)
 
 STRIP_ARGS = ("--keep-output", "--keep-count", "--keep-id")  # the same in the Makefile and the README
 
@@ -32,6 +43,8 @@ RULES = (
     f"no {RAISES_COMMENT} comment (JupyterLab ignores it: tag the cell {RAISES_TAG!r})",
     "stored tracebacks are one line, `ErrorType: message` (no machine paths)",
     "no stderr output",
+    "solution cells (source starting `# Solution`) are collapsed (jupyter.source_hidden): students try first",
+    "slide metadata for lecture mode follows tools/slides.py's rules (make refresh writes it)",
     "nbstripout " + " ".join(STRIP_ARGS) + " would change nothing (no volatile metadata)",
 )
 
@@ -90,6 +103,9 @@ def lint_notebook(nb: Notebook) -> list[str]:
                 problems.append(f"{where}: writes to stderr (a warning?); fix it, stderr is compared")
         if expects_error(cell) and not any(o.get("output_type") == "error" for o in outputs):
             problems.append(f"{where}: tagged {RAISES_TAG!r} but stored no error")
+        if is_solution(cell) and not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+            problems.append(f"{where}: a solution shown in plain view; collapse it (metadata jupyter.source_hidden)")
+    problems += slides.problems(nb)
     if counts != list(range(1, len(counts) + 1)):
         problems.append("execution counts are not 1..N: save it from a clean Restart Kernel & Run All (make refresh)")
     return problems

@@ -40,6 +40,11 @@ def expects_error(cell: Cell) -> bool:
     return cell.get("cell_type") == "code" and RAISES_TAG in tags(cell)
 
 
+def is_solution(cell: Cell) -> bool:
+    """True for an exercise's solution cell: a code cell whose source starts with `# Solution`."""
+    return cell.get("cell_type") == "code" and source(cell).lstrip().startswith("# Solution")
+
+
 def checked_code_cells(nb: Notebook) -> list[int]:
     """Indexes of the code cells that nbval checks and JupyterLab runs: those with some source."""
     return [i for i, cell in enumerate(nb["cells"]) if cell.get("cell_type") == "code" and source(cell).strip()]

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tools.notebooks import Notebook, load, save, source
+from tools.notebooks import Notebook, is_solution, load, save, source
 
 TYPES = ("slide", "subslide", "fragment", "notes", "skip")
 MAX_LINES = 32  # about a screen at lecture zoom
@@ -49,6 +49,7 @@ def slide_types(nb: Notebook) -> list[str | None]:
     types: list[str | None] = []
     height = 0  # lines on the current (sub)slide so far
     previous_code = False  # the previous shown cell was code, on the same slide
+    started = False  # a slide has begun (a notebook without a title cell makes no deck)
     for index, cell in enumerate(nb["cells"]):
         text = source(cell)
         first = text.lstrip().splitlines()[0] if text.strip() else ""
@@ -64,12 +65,12 @@ def slide_types(nb: Notebook) -> list[str | None]:
             elif height + lines > MAX_LINES:
                 kind = "subslide"
         elif cell["cell_type"] == "code":
-            if first.startswith("# Solution"):
+            if is_solution(cell):
                 kind = "skip"
-            elif previous_code:
+            elif previous_code and started:
                 kind = "fragment"
         if kind in ("slide", "subslide"):
-            height = 0
+            height, started = 0, True
         if kind not in ("notes", "skip"):
             height += lines
             previous_code = cell["cell_type"] == "code"
