@@ -222,6 +222,19 @@ def _forgot_return(ctx, grad_output):
     grad_x = grad_output * 3 * x**2  # noqa: F841
 
 
+def _saves_y(ctx, x):  # a forward that also saves y, for a backward that computes 3 x^2 as 3 y / x
+    y = x**3
+    ctx.save_for_backward(x, y)
+    return y
+
+
+def _makemore_inplace(fwd):  # makemore part 4 without the .clone(): dlogits is another name for fwd["probs"]
+    n = fwd["X"].shape[0]
+    dlogits = fwd["probs"]
+    dlogits[range(n), fwd["Y"]] -= 1
+    return _bp_with(logits=lambda f, g: dlogits / n)(fwd)
+
+
 CUBE_RIGHT = [
     NotebookSolution,
     SavesTheDerivative,
@@ -260,7 +273,16 @@ CUBE_WRONG = [
      "`torch.autograd.functional.jacobian` is not allowed"),
     (_cube(lambda ctx, g: g, forward=lambda ctx, x: x**2), "forward should return x ** 3"),
     (lambda x: x**3, "expected your class Cube (a torch.autograd.Function), got a function"),
+    (None, "expected your class Cube (a torch.autograd.Function), got None"),  # not "a NoneType"
     (_cube(lambda ctx, g: 1 / 0), "your backward raised ZeroDivisionError"),
+    # Review (second edition): the right values in float32 are told their dtype, not "ignores grad_output"
+    (_cube(lambda ctx, g: (g * 3 * _x(ctx) ** 2).float()),
+     "on grad_output of ones (the backward of y.sum()): the result has dtype torch.float32, but dtype torch.float64"),
+    # 3 y / x is 3 x^2 except at x = 0 (0/0): told about the nan, not "off by a constant factor"
+    (_cube(lambda ctx, g: g * 3 * ctx.saved_tensors[1] / ctx.saved_tensors[0], forward=_saves_y),
+     "your gradient is nan at x = 0: dy/dx is finite there, so a division by zero"),
+    (_cube(lambda ctx, g: g * 3 * _x(ctx) ** 4 / _x(ctx) ** 2), "your gradient is nan at x = 0"),
+    (_cube(lambda ctx, g: torch.func.grad(lambda v: (v**3 * g).sum())(_x(ctx))), "`torch.func.grad` is not allowed"),
 ]
 
 
@@ -275,6 +297,19 @@ def test_the_forbidden_backwards_would_pass_without_the_rule(answer, monkeypatch
 def test_cube_check_uses_a_grad_output_that_is_not_all_ones():
     feedback = nb04.cube_backward.check(_cube(lambda ctx, g: 3 * _x(ctx) ** 2))
     assert 0 < feedback.passed < feedback.total  # right for y.sum(), wrong otherwise: counted truthfully
+
+
+def test_a_backward_that_breaks_the_rule_passes_nothing():
+    for answer in (_cube(_autograd_backward), _cube(_backward_backward), _cube(_dual_backward)):
+        feedback = nb04.cube_backward.check(answer)
+        assert feedback.passed == 0 and feedback.total == len(nb04._CUBE_GRADS)  # no run through autograd counted
+
+
+def test_cube_diagnosis_never_names_a_mistake_that_gives_the_right_numbers():
+    x, ones = nb04._CUBE_X, nb04._CUBE_GRADS[0][1]
+    right_in_float32 = (ones * 3 * x**2).float()  # with grad_output = 1, "3 x^2" and a factor 1 are the right answer
+    why = nb04._diagnose_cube(right_in_float32, x, ones)
+    assert "ignores grad_output" not in why and "constant factor" not in why
 
 
 # --- Exercise 3: backpropagation by hand ------------------------------------------------------
@@ -373,8 +408,12 @@ BACKPROP_WRONG = [
     (lambda fwd: {k: v for k, v in _bp_solution(fwd).items() if k != "b1"}, "your dict has no gradient for 'b1'"),
     (lambda fwd: list(_bp_solution(fwd).values()), "your function returned a list, but a dict of gradients"),
     (lambda fwd: dict(_bp_solution(fwd), W1=0.0), "dW1 is a float, but a tensor was expected"),
+    (lambda fwd: dict(_bp_solution(fwd), W1=None), "dW1 is None, but a tensor was expected"),
     (_bp_with_backward, "`torch.Tensor.backward` is not allowed in this exercise"),
     (_bp_inplace, "changed its input `fwd` in place"),
+    # Review (second edition): the makemore line without .clone() is told which tensor changed, and the fix
+    (_makemore_inplace, ('changed its input `fwd` in place. Its tensor `fwd["probs"]` changed',
+                         '`fwd["probs"].clone()`')),
     (lambda fwd: 1 / 0, "your function raised ZeroDivisionError"),
     (_bp_forgot_return, "your function returned None: did you forget to `return`"),
 ]

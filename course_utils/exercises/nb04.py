@@ -29,6 +29,11 @@ _AUTOGRAD = [
 ]
 
 
+def _kind(value: Any) -> str:
+    """How a message names what the student gave: "None", or "a float", "an int", ..."""
+    return "None" if value is None else article(type_name(value))
+
+
 # --- Exercise 1: a gradient by hand ---------------------------------------------------------
 def _grad_by_autograd(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """dL/dw for L = mean((w*x - y)^2), computed by autograd (the oracle)."""
@@ -98,7 +103,7 @@ def _diagnose_grad(got: Any, want: torch.Tensor, case: Case) -> str | None:
 
 def _check_grad(answer: Any, run: Any) -> list[tuple[str, str | None]]:
     if not callable(answer):
-        raise StudentError(f"expected a function, got {article(type_name(answer))}")
+        raise StudentError(f"expected a function, got {_kind(answer)}")
     results = []
     for case in _GRAD_CASES:
         want = _grad_by_autograd(*copy.deepcopy(case.args))
@@ -180,7 +185,14 @@ def _gradients(result: Any) -> tuple[Any, str | None]:
 
 
 def _diagnose_cube(got: torch.Tensor, x: torch.Tensor, grad_output: torch.Tensor) -> str:
+    """Name the mistake of a float gradient of x's shape and dtype whose values are wrong (never its value)."""
     g = got.detach().double()
+    want = grad_output * 3 * x**2
+    bad = ~torch.isfinite(g)
+    if bad.any():  # first: a nan or inf says more than any ratio (it hides the other entries' mistakes)
+        where = ", ".join(f"{v:g}" for v in x[bad].tolist())
+        return (f"your gradient is {'nan' if g[bad].isnan().any() else 'infinite'} at x = {where}: dy/dx is finite "
+                "there, so a division by zero (by x, or by y = x^3) has crept in; write dy/dx without dividing by x")
     candidates = [
         (3 * x**2, "your backward ignores grad_output: by the chain rule dL/dx = dL/dy * dy/dx, and grad_output "
                    "is dL/dy (it is all ones only when the loss is y.sum())"),
@@ -188,19 +200,23 @@ def _diagnose_cube(got: torch.Tensor, x: torch.Tensor, grad_output: torch.Tensor
                       "it must be multiplied by the local derivative dy/dx"),
         (grad_output * x**3, "your backward multiplies grad_output by y = x^3 itself, not by its derivative"),
     ]
-    for value, why in candidates:
-        if torch.allclose(g, value, atol=1e-6, rtol=1e-6):
+    for value, why in candidates:  # (a mistake that gives the right numbers on this case is not one here)
+        if torch.allclose(g, value, atol=1e-6, rtol=1e-6) and not torch.allclose(value, want, atol=1e-6, rtol=1e-6):
             return why
-    ratio = g / (grad_output * 3 * x**2)
+    ratio = g / want
     ratio = ratio[torch.isfinite(ratio) & (x.abs() > 0.5)]
-    if ratio.numel() and torch.allclose(ratio, ratio[0].expand_as(ratio), atol=1e-6):
+    if ratio.numel() and torch.allclose(ratio, ratio[0].expand_as(ratio), atol=1e-6) \
+            and not torch.allclose(ratio[0], torch.ones((), dtype=ratio.dtype), atol=1e-6):
         return "your gradient is off by a constant factor: check the derivative of x^3 (the power rule)"
     return "your gradient is not dL/dx = grad_output * dy/dx for y = x^3: check the derivative of x^3 (the power rule)"
 
 
+_FORBIDDEN_MARK = "is not allowed in this exercise"  # in the message of a call the rule forbids (checks.guards)
+
+
 def _check_cube(cube: Any, run: Any) -> list[tuple[str, str | None]] | str:
     if not (inspect.isclass(cube) and issubclass(cube, torch.autograd.Function)):
-        return f"expected your class Cube (a torch.autograd.Function), got {article(type_name(cube))}"
+        return f"expected your class Cube (a torch.autograd.Function), got {_kind(cube)}"
     backward = inspect.getattr_static(cube, "backward", None)
     backward = getattr(backward, "__func__", backward)
     if backward is None or backward is torch.autograd.Function.backward:
@@ -219,12 +235,14 @@ def _check_cube(cube: Any, run: Any) -> list[tuple[str, str | None]] | str:
     def call_backward(grad_output):
         return cube.backward(ctx, grad_output)
 
+    broke_rule = False  # a backward that calls autograd: its run through autograd below would count as passed
     for label, grad_output in _CUBE_GRADS:
         want = grad_output * 3 * _CUBE_X**2
         try:
             result = run(call_backward, grad_output.clone(), who="your backward")
         except StudentError as exc:
             results.append((label, str(exc)))
+            broke_rule = broke_rule or _FORBIDDEN_MARK in str(exc)
             continue
         if result is ...:
             raise NotAttempted
@@ -234,9 +252,12 @@ def _check_cube(cube: Any, run: Any) -> list[tuple[str, str | None]] | str:
                        "one entry for each entry of x")
         if problem is None:
             problem = compare(got, want, atol=1e-6, rtol=1e-6)
-            if problem is not None and got.shape == want.shape and got.is_floating_point():
+            # A gradient of another dtype keeps compare's message (it says so): that comes first.
+            if problem is not None and got.shape == want.shape and got.dtype == want.dtype:
                 problem = _diagnose_cube(got, _CUBE_X, grad_output)
         results.append((label, problem))
+    if broke_rule:
+        return results
     # Finally a real backward pass through autograd. `run` would forbid autograd here too (the rule is about
     # the student's code), so this one call goes through the guards without the forbidden list.
     x = _CUBE_X.clone().requires_grad_(True)
@@ -268,7 +289,8 @@ cube_backward = Exercise(
         "backward receives grad_output = dL/dy and must return dL/dx; the chain rule links them through the "
         "local derivative dy/dx of the forward.",
         "Work out dy/dx for y = x^3 (the power rule), at the saved x, and combine it element-wise with "
-        "grad_output; return one tensor of x's shape. The Clip example above has the same structure.",
+        "grad_output; return one tensor of x's shape. NumpySinCos's backward above has the same structure: "
+        "each incoming gradient times its output's local derivative at the saved input.",
         "The checker calls your backward with a grad_output that is not all ones, and checks that grad_output "
         "is left unchanged: build a new tensor instead of changing it in place.",
     ],
@@ -396,7 +418,7 @@ def _shape_problem(name: str, got: torch.Tensor, want: torch.Tensor) -> str:
 
 def _check_backprop(answer: Any, run: Any) -> list[tuple[str, str | None]]:
     if not callable(answer):
-        raise StudentError(f"expected a function backprop_by_hand(fwd), got {article(type_name(answer))}")
+        raise StudentError(f"expected a function backprop_by_hand(fwd), got {_kind(answer)}")
     results: list[tuple[str, str | None]] = []
     for label, inputs in _BACKPROP_CASES:
         fwd, want = _autograd_gradients(inputs)
@@ -415,7 +437,7 @@ def _check_backprop(answer: Any, run: Any) -> list[tuple[str, str | None]]:
         for name, upstream in _BACKPROP_ORDER.items():
             value = got[name]
             if not isinstance(value, torch.Tensor):
-                problem = f"d{name} is {article(type_name(value))}, but a tensor was expected"
+                problem = f"d{name} is {_kind(value)}, but a tensor was expected"
             elif value.shape != want[name].shape:
                 problem = _shape_problem(name, value, want[name])
             else:
@@ -451,12 +473,15 @@ backprop_by_hand = Exercise(
         "Go backwards through the forward, one line at a time, starting from the loss: each line's gradients "
         "are built from the gradient of the line's output (the chain rule), and each gradient has the shape of "
         "its tensor.",
-        "Cross-entropy of a softmax: the gradient for the logits is the probabilities with one subtracted at "
-        "each row's target class, divided by the batch size. For out = inp @ W + b: the gradient for W is a "
-        "matrix product of inp (transposed) and dout, the one for b adds up the rows of dout, and the one for "
-        "inp is a matrix product of dout and W (transposed). tanh's derivative can be written with its output.",
-        "Check the shapes first (a gradient has its tensor's shape), then compare each of your tensors with the "
-        "autograd .grad of the cell above, in backprop order: the first one that differs is the line to fix.",
+        "Let the shapes guide you (a gradient has its tensor's shape). Which matrix product turns h [B, H] and "
+        "dlogits [B, C] into dW2 [H, C]? Which turns dlogits [B, C] and W2 [H, C] into dh [B, H]? b2 [C] was "
+        "added to each of the B rows of logits: how do B rows of dlogits become one [C]? The first layer asks "
+        "the same questions with X, dh_pre and W1.",
+        "The two steps that are not affine maps. Softmax + NLL: for one example the loss is "
+        "-logits[y] + log(sum_j exp(logits[j])); differentiate that with respect to each logit (the second term "
+        "gives back the softmax), then remember the 1/B of the mean. tanh: its derivative can be written with its "
+        "output h, which fwd holds. Then compare each of your tensors with autograd_grads of the cell above, in "
+        "backprop order: the first one that differs is the line to fix.",
     ],
 )
 
