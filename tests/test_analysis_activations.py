@@ -14,6 +14,8 @@ from course_utils.analysis.activations import (
     layer_grad_norms,
     mean_derivative,
     mean_derivatives,
+    rms_derivative,
+    rms_derivatives,
     stack_statistics,
 )
 
@@ -59,6 +61,9 @@ def test_derivative_known_values_and_input_untouched():
         (lambda: mean_derivative("tanh", "1"), TypeError, "scale must be a number"),
         (lambda: mean_derivatives("tanh", 1.0), TypeError, "scales must be a non-empty list"),
         (lambda: mean_derivatives("tanh", []), TypeError, "scales must be a non-empty list"),
+        (lambda: rms_derivative("tanh", -1.0), ValueError, "scale must be a finite number > 0"),
+        (lambda: rms_derivative("swish", 1.0), ValueError, "activation='swish' is unknown"),
+        (lambda: rms_derivatives("tanh", torch.ones(2)), TypeError, "scales must be a non-empty list"),
         (lambda: dead_units(torch.zeros(3)), ValueError, "pre must have 2 dimension"),
         (lambda: dead_units(torch.zeros(3, 2, dtype=torch.long)), TypeError, "pre must be a floating-point"),
         (lambda: dead_units(torch.zeros(0, 2)), ValueError, "pre has no rows"),
@@ -106,6 +111,25 @@ def test_mean_derivative_matches_a_monte_carlo_estimate(name):
         sampled = derivative(name, scale * z).mean().item()
         assert mean_derivative(name, scale) == pytest.approx(sampled, abs=3e-3)
     assert mean_derivatives(name, [0.3, 4.0]) == pytest.approx([mean_derivative(name, 0.3), mean_derivative(name, 4.0)])
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "gelu", "silu"])
+def test_rms_derivative_matches_a_monte_carlo_estimate_and_is_at_least_the_mean(name):
+    z = torch.randn(400_000, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    for scale in (0.1, 1.0, 4.0):
+        sampled = derivative(name, scale * z).pow(2).mean().sqrt().item()
+        assert rms_derivative(name, scale) == pytest.approx(sampled, abs=3e-3)
+        assert rms_derivative(name, scale) >= mean_derivative(name, scale) - 1e-12  # Jensen: E[f'^2] >= E[f']^2
+    assert rms_derivatives(name, [0.1, 4.0]) == pytest.approx([rms_derivative(name, 0.1), rms_derivative(name, 4.0)])
+
+
+def test_rms_derivative_known_values():
+    # relu: f'^2 = f' is 1 on half of a symmetric z; leaky: (1 + 0.01^2) / 2; near s = 0 a smooth f gives |f'(0)|
+    assert rms_derivative("relu", 0.1) == pytest.approx(math.sqrt(0.5), abs=1e-9)
+    assert rms_derivative("leaky_relu", 3.0) == pytest.approx(math.sqrt((1 + 0.01**2) / 2), abs=1e-9)
+    assert rms_derivative("gelu", 1e-3) == pytest.approx(0.5, abs=1e-3)  # gelu'(0) = silu'(0) = 1/2 ...
+    assert rms_derivative("silu", 1e-3) == pytest.approx(0.5, abs=1e-3)  # ... so E[f'] = 1/2 but rms 1/2, not 0.707
+    assert rms_derivative("tanh", 1.0) ** 2 == pytest.approx(0.4645, abs=1e-3)
 
 
 def test_mean_derivative_known_values():

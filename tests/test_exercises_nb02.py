@@ -60,6 +60,59 @@ def with_torch_func(x):
     return torch.vmap(torch.func.grad(torch.sigmoid))(x.flatten()).view(x.shape)
 
 
+def with_jacfwd(x):
+    return torch.vmap(torch.func.jacfwd(torch.sigmoid))(x.flatten()).view(x.shape)
+
+
+def with_jvp(x):
+    return torch.func.jvp(torch.sigmoid, (x,), (torch.ones_like(x),))[1]
+
+
+def with_dual_numbers(x):
+    import torch.autograd.forward_ad as fwAD
+
+    with fwAD.dual_level():
+        return fwAD.unpack_dual(torch.sigmoid(fwAD.make_dual(x, torch.ones_like(x)))).tangent
+
+
+def tanh_tensor_e_power(x):
+    e = torch.tensor(math.e)
+    t = e ** (2 * x)
+    return (t - 1) / (t + 1)
+
+
+def tanh_full_like_pow(x):
+    t = torch.full_like(x, math.e).pow(2 * x)
+    return (t - 1) / (t + 1)
+
+
+def tanh_e_power_per_entry(x):
+    e = torch.tensor(math.e, dtype=x.dtype)
+    t = torch.stack([e ** (2 * v) for v in x.flatten()]).view(x.shape) if x.numel() else x.clone()  # 0-dim exponents
+    return (t - 1) / (t + 1)
+
+
+def tanh_float_e_power(x):
+    powers = [math.e ** (2 * v) for v in x.flatten().tolist()]  # Python floats: torch never sees this power
+    t = torch.tensor(powers, dtype=x.dtype).view(x.shape)
+    return (t - 1) / (t + 1)
+
+
+def tanh_builtin_pow(x):
+    t = torch.tensor([pow(math.e, 2 * v) for v in x.flatten().tolist()], dtype=x.dtype).view(x.shape)
+    return (t - 1) / (t + 1)
+
+
+def tanh_ldexp(x):
+    t = torch.ldexp(torch.ones_like(x), 2 * x / math.log(2))  # 2^(2x / ln 2) = e^(2x)
+    return (t - 1) / (t + 1)
+
+
+def tanh_elu(x):
+    t = F.elu(-2 * x.abs()) + 1  # e^(-2|x|)
+    return torch.sign(x) * (1 - t) / (1 + t)
+
+
 def with_math_loop(x):
     return torch.tensor([math.exp(-v) / (1 + math.exp(-v)) ** 2 for v in x.tolist()])  # fails on a matrix
 
@@ -95,7 +148,12 @@ WRONG = [
     pytest.param(SIG, with_autograd_grad, ("`torch.autograd.grad`", SIG_RULE), id="sig-forbidden-autograd-grad"),
     pytest.param(SIG, with_autograd_backward, ("`torch.autograd.backward`", SIG_RULE),
                  id="sig-forbidden-autograd-backward"),
-    pytest.param(SIG, with_torch_func, ("`torch.autograd.grad`", SIG_RULE), id="sig-forbidden-torch-func"),
+    pytest.param(SIG, with_torch_func, ("`torch.func.grad`", SIG_RULE), id="sig-forbidden-torch-func"),
+    # review (second edition): forward-mode autograd passed
+    pytest.param(SIG, with_jacfwd, ("`torch.func.jacfwd`", SIG_RULE), id="sig-forbidden-jacfwd"),
+    pytest.param(SIG, with_jvp, ("`torch.func.jvp`", SIG_RULE), id="sig-forbidden-jvp"),
+    pytest.param(SIG, with_dual_numbers, ("`torch.autograd.forward_ad.dual_level`", SIG_RULE),
+                 id="sig-forbidden-dual-numbers"),
     pytest.param(SIG, lambda x: derivative("sigmoid", x), ("`course_utils.analysis.activations.derivative`", SIG_RULE),
                  id="sig-forbidden-helper-derivative"),
     pytest.param(SIG, lambda x: closed_form_derivative("sigmoid", x),
@@ -163,6 +221,26 @@ WRONG = [
     pytest.param(TANH, lambda x: 1 - 2 / (torch.pow(math.e, 2 * x) + 1), "`torch.pow`", id="tanh-forbidden-pow-of-e"),
     pytest.param(TANH, lambda x: torch.tensor([math.tanh(v) for v in x.tolist()]), "`math.tanh`",
                  id="tanh-forbidden-math-tanh"),
+    # review (second edition): exponentials by other routes passed
+    pytest.param(TANH, tanh_tensor_e_power, ("`torch.Tensor.pow` with a tensor exponent", TANH_RULE),
+                 id="tanh-forbidden-tensor-e-power"),
+    pytest.param(TANH, tanh_full_like_pow, ("`torch.Tensor.pow` with a tensor exponent", TANH_RULE),
+                 id="tanh-forbidden-full-like-pow"),
+    pytest.param(TANH, tanh_e_power_per_entry, ("`torch.Tensor.pow` with a tensor exponent", TANH_RULE),
+                 id="tanh-forbidden-e-power-per-entry"),
+    pytest.param(TANH, tanh_float_e_power, ("`math.e ** v`", "exponent is not a fixed number", TANH_RULE),
+                 id="tanh-forbidden-float-e-power"),
+    pytest.param(TANH, tanh_builtin_pow, ("exponent is not a fixed number", TANH_RULE), id="tanh-forbidden-builtin-pow"),
+    pytest.param(TANH, tanh_ldexp, ("`torch.ldexp`", TANH_RULE), id="tanh-forbidden-ldexp"),
+    pytest.param(TANH, lambda x: torch.tan(1j * x).imag.to(x.dtype), ("complex numbers", TANH_RULE),
+                 id="tanh-forbidden-complex-tan"),
+    pytest.param(TANH, lambda x: (torch.sin(1j * x) / torch.cos(1j * x)).imag.to(x.dtype), ("complex numbers", TANH_RULE),
+                 id="tanh-forbidden-complex-sin-cos"),
+    pytest.param(TANH, lambda x: x.tan(), ("`torch.Tensor.tan`", TANH_RULE), id="tanh-forbidden-Tensor-tan"),
+    pytest.param(TANH, lambda x: 1 - 2 / (x.exp2() ** (2 / math.log(2)) + 1), ("`torch.Tensor.exp2`", TANH_RULE),
+                 id="tanh-forbidden-exp2"),
+    pytest.param(TANH, tanh_elu, ("`torch.nn.functional.elu`", TANH_RULE), id="tanh-forbidden-elu"),
+    pytest.param(TANH, torch.zeros_like, ("gives 0 for every x", "rises from -1 to 1"), id="tanh-zeros"),
     pytest.param(TANH, "2 sigma(2x) - 1", "expected a function tanh_from_sigmoid(x)", id="tanh-not-a-function"),
     # leaky_init_std: Kaiming unchanged, variance instead of std, slope not squared, Xavier, a tensor, torch's gain
     pytest.param(LEAKY, lambda width, slope: math.sqrt(2 / width), ("slope 0.2", "grows by a factor of about 2.19"),
@@ -210,6 +288,8 @@ ALTERNATIVES = [
     pytest.param(TANH, lambda x: 1 - 2 * torch.sigmoid(-2 * x), id="tanh-one-minus"),
     pytest.param(TANH, lambda x: 2 * (2 * x).sigmoid() - 1, id="tanh-method"),
     pytest.param(TANH, lambda x: 2 * torch.special.expit(x + x) - 1, id="tanh-expit"),
+    pytest.param(TANH, lambda x: 2 * torch.sigmoid(2 * x) ** 1.0 - 1, id="tanh-power-with-a-number-exponent"),
+    pytest.param(TANH, lambda x: (torch.sigmoid(2 * x) - 0.5) * torch.tensor(2.0), id="tanh-0dim-tensor-factor"),
     pytest.param(TANH, lambda x: 2 / (1 + 1 / torch.sigmoid(2 * x) - 1) - 1, id="tanh-roundabout"),
     pytest.param(LEAKY, nb02._leaky_init_std, id="leaky-reference"),
     pytest.param(LEAKY, notebook_function("ex4sol00", "leaky_init_std_solution"), id="leaky-notebook-solution"),

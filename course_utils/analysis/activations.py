@@ -4,6 +4,8 @@
     closed_form_derivative     the same, from the textbook formulas
     mean_derivative(name, s)   E[f'(z)] for z ~ N(0, s^2): how much gradient a layer passes on average
     mean_derivatives           the same at several s at once
+    rms_derivative(name, s)    sqrt(E[f'(z)^2]): the factor that sets a gradient's size through many layers
+    rms_derivatives            the same at several s at once
     stack_statistics           per-layer pre-activation std and weight-gradient norm of a deep stack
     layer_grad_norms           just the weight-gradient norms of stack_statistics
     dead_units(pre)            how many ReLU units are negative on every example (they get no gradient)
@@ -22,7 +24,8 @@ from course_utils._validate import require_int, require_positive_float, require_
 
 __all__ = [
     "ACTIVATIONS", "LEAKY_SLOPE", "StackStatistics", "closed_form_derivative", "dead_units", "derivative",
-    "get_activation", "layer_grad_norms", "mean_derivative", "mean_derivatives", "stack_statistics",
+    "get_activation", "layer_grad_norms", "mean_derivative", "mean_derivatives", "rms_derivative", "rms_derivatives",
+    "stack_statistics",
 ]
 
 LEAKY_SLOPE = 0.01  # F.leaky_relu's default slope for negative inputs
@@ -104,6 +107,24 @@ def mean_derivative(name: str, scale: float, *, points: int = 4000) -> float:
 
 def mean_derivatives(name: str, scales: Sequence[float], *, points: int = 4000) -> list[float]:
     """mean_derivative at every scale of `scales` (one autograd pass for all of them)."""
+    return _gaussian_averages(name, scales, points, power=1)
+
+
+def rms_derivative(name: str, scale: float, *, points: int = 4000) -> float:
+    """sqrt(E[f'(z)^2]) for z ~ N(0, scale^2): the root mean square of the factor a layer's gradient is
+    multiplied by. Through many layers the gradient's mean square is multiplied by E[f'^2] per layer (times
+    n sigma^2 from the weights), so this, not E[f'], sets the gradient's size. Arguments as mean_derivative.
+    """
+    return rms_derivatives(name, [scale], points=points)[0]
+
+
+def rms_derivatives(name: str, scales: Sequence[float], *, points: int = 4000) -> list[float]:
+    """rms_derivative at every scale of `scales` (one autograd pass for all of them)."""
+    return [math.sqrt(m) for m in _gaussian_averages(name, scales, points, power=2)]
+
+
+def _gaussian_averages(name: str, scales: Sequence[float], points: int, power: int) -> list[float]:
+    """E[f'(z)^power] for z ~ N(0, s^2) at every s of `scales`, by quadrature on [-8s, 8s]."""
     get_activation(name)
     if isinstance(scales, (str, torch.Tensor)) or not isinstance(scales, Sequence) or not scales:
         raise TypeError(f"scales must be a non-empty list of positive numbers, got {type_name(scales)}")
@@ -112,7 +133,7 @@ def mean_derivatives(name: str, scales: Sequence[float], *, points: int = 4000) 
     u = torch.linspace(-8, 8, points, dtype=torch.float64)  # z / s
     weight = torch.exp(-0.5 * u**2)  # the normal density, up to a constant
     grads = derivative(name, torch.tensor(scales, dtype=torch.float64).unsqueeze(1) * u)  # [scales, points]
-    return ((grads * weight).sum(dim=1) / weight.sum()).tolist()
+    return ((grads**power * weight).sum(dim=1) / weight.sum()).tolist()
 
 
 @dataclass(frozen=True)

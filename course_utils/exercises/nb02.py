@@ -1,14 +1,19 @@
 """Exercises of notebook 02 (non-linearities)."""
 from __future__ import annotations
 
+import ast
 import copy
+import inspect
 import math
+import textwrap
 
 import torch
+from torch.overrides import TorchFunctionMode
 
 from course_utils._validate import type_name
 from course_utils.checks import Case, Exercise, NotAttempted, Runner, StudentError, compare
 from course_utils.checks.compare import article
+from course_utils.checks.guards import AUTOGRAD, ForbiddenCall
 
 
 # --- Exercise 1: the derivative of sigmoid ----------------------------------------------------------
@@ -33,13 +38,14 @@ sigmoid_derivative = Exercise(
         Case((torch.zeros(0, 3),), label="an empty tensor of shape (0, 3)"),
     ],
     forbidden=[
-        "torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward",
+        *AUTOGRAD,  # reverse mode, forward mode (jacfwd, jvp, dual numbers) and the functional API
         "course_utils.analysis.activations.derivative", "course_utils.analysis.activations.closed_form_derivative",
     ],
     rule="the task is to compute the derivative from its formula (torch.sigmoid is fine), not with autograd "
-    "or the course's ready-made helpers `derivative` / `closed_form_derivative`",
+    "(backward, torch.autograd, torch.func, forward-mode dual numbers) or the course's ready-made helpers "
+    "`derivative` / `closed_form_derivative`",
     hints=[
-        "Section 2 writes the derivative of sigmoid in terms of sigmoid itself. Compute sigmoid of the input "
+        "Section 3 writes the derivative of sigmoid in terms of sigmoid itself. Compute sigmoid of the input "
         "first, then combine that value with itself as the formula says.",
         "Tensor arithmetic (`*`, `-`, numbers) works entry by entry, like on numbers: the result must have one "
         "derivative per entry of x, the same shape as x, so no sum or mean. Apply the formula to sigma(x), not "
@@ -120,6 +126,10 @@ def _tanh_from_sigmoid(x: torch.Tensor) -> torch.Tensor:
     return 2 * torch.sigmoid(2 * x) - 1  # tanh(x) = 2 sigma(2x) - 1
 
 
+_TANH_RULE = ("the task is to write tanh with sigma (torch.sigmoid) and arithmetic only, not with a tanh function "
+              "or with exponentials")
+# (a power of a tensor exponent and complex numbers are forbidden by _NoExponentials in _check_tanh)
+
 _TANH_CASES = [
     Case((torch.linspace(-4.0, 4.0, 17),), label="17 points from -4 to 4"),
     Case((torch.tensor([[0.0, 1.0], [-2.0, 30.0]]),), label="a 2x2 matrix with a large entry (30)"),
@@ -144,6 +154,9 @@ def _tanh_mistake(x: torch.Tensor, got: torch.Tensor) -> str | None:
         return "your function gives tanh(2x): it rises twice as steeply as tanh. Look again at the argument of sigma"
     tanh = torch.tanh(xd)
     factor = float((g * tanh).sum() / (tanh * tanh).sum()) if tanh.abs().sum() > 0 else 1.0
+    if g.abs().max() <= 1e-5:
+        return ("your function gives 0 for every x, but tanh(x) is 0 only at x = 0: it rises from -1 to 1. "
+                "Build the result from sigma of an expression in x")
     if abs(factor - 1) > 1e-3 and torch.allclose(g, factor * tanh, atol=1e-5):
         return f"your function gives {factor:.3g} times tanh(x): check the factor in front of sigma"
     if g.max() > 1 + 1e-5 or g.min() < -1 - 1e-5:
@@ -157,6 +170,55 @@ def _tanh_mistake(x: torch.Tensor, got: torch.Tensor) -> str | None:
     return None
 
 
+_POWERS = {"pow", "pow_", "__pow__", "__ipow__", "float_power", "float_power_"}  # Tensor methods a ** b reaches
+
+
+class _NoExponentials(TorchFunctionMode):
+    """Raise ForbiddenCall on the two routes to e^x that a list of forbidden names cannot catch: a power whose
+    exponent is a tensor of values (e ** x with e a tensor, full_like(x, e).pow(x)) and complex numbers
+    (tan(i x) = i tanh(x), sin and cos of i x are sinh and cosh)."""
+
+    def __init__(self, rule: str) -> None:
+        super().__init__()
+        self.rule = rule
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", "")
+        exponent = args[1] if len(args) > 1 else kwargs.get("exponent")
+        if name in _POWERS and isinstance(exponent, torch.Tensor):  # 0-dim too: a loop over the entries of x
+            raise ForbiddenCall(f"`torch.Tensor.{name.strip('_')}` with a tensor exponent (a number to the power "
+                                f"x) is an exponential, and it is not allowed in this exercise: {self.rule}")
+        result = func(*args, **kwargs)
+        if isinstance(result, torch.Tensor) and result.is_complex():
+            raise ForbiddenCall("complex numbers: tan, sin and cos of i x are tanh, sinh and cosh in disguise, and "
+                                f"complex arithmetic is not allowed in this exercise: {self.rule}")
+        return result
+
+
+def _is_number(node: ast.AST) -> bool:
+    """A fixed number in the source: 2, 0.5, -1."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+
+
+def _power_with_a_variable_exponent(answer) -> bool:
+    """Whether the answer's source raises something to a power that is not a fixed number (`math.e ** v` on
+    Python floats, `pow(e, v)`): torch never sees such a power, so only the source shows it."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(answer)))
+    except (OSError, TypeError, SyntaxError, IndentationError):  # no source (a builtin), or a lambda mid-expression
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and not _is_number(node.right):
+            return True
+        if (isinstance(node, ast.Call) and len(node.args) >= 2 and not _is_number(node.args[1])
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) == "pow"):
+            return True
+    return False
+
+
 def _check_tanh(answer, run: Runner):
     """Every case: tanh's values, shape and dtype; a wrong answer gets the reason it differs from tanh."""
     if not callable(answer):
@@ -166,7 +228,8 @@ def _check_tanh(answer, run: Runner):
         (x,) = case.args
         want = torch.tanh(x.clone())
         try:
-            got = run(answer, x.clone())
+            with _NoExponentials(_TANH_RULE):
+                got = run(answer, x.clone())
         except StudentError as exc:
             results.append((case.describe(), str(exc)))
             continue
@@ -176,6 +239,10 @@ def _check_tanh(answer, run: Runner):
         if problem and isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype == want.dtype:
             problem = _tanh_mistake(x, got) or problem
         results.append((case.describe(), problem))
+    if all(problem is None for _, problem in results) and _power_with_a_variable_exponent(answer):
+        # right values, but by a power torch never saw (Python floats): the source shows it
+        return ("a power whose exponent is not a fixed number (such as `math.e ** v`) is an exponential, and it is "
+                f"not allowed in this exercise: {_TANH_RULE}")
     return results
 
 
@@ -188,12 +255,14 @@ tanh_from_sigmoid = Exercise(
         "torch.tanh", "torch.tanh_", "torch.Tensor.tanh", "torch.Tensor.tanh_", "torch.nn.functional.tanh",
         "torch.nn.functional.tanhshrink", "math.tanh", "numpy.tanh",
         "torch.exp", "torch.exp_", "torch.Tensor.exp", "torch.Tensor.exp_", "torch.exp2", "torch.special.exp2",
-        "torch.expm1", "torch.special.expm1", "torch.Tensor.expm1", "torch.Tensor.__rpow__",
-        "torch.pow", "torch.float_power",
+        "torch.expm1", "torch.special.expm1", "torch.Tensor.expm1", "torch.Tensor.exp2", "torch.Tensor.__rpow__",
+        "torch.pow", "torch.float_power", "torch.ldexp", "torch.Tensor.ldexp", "torch.Tensor.ldexp_",
         "torch.sinh", "torch.cosh", "torch.Tensor.sinh", "torch.Tensor.cosh", "math.exp", "numpy.exp",
+        "torch.tan", "torch.Tensor.tan",  # tan(i x) = i tanh(x)
+        # ELU-like functions are e^x - 1 for negative x
+        "torch.nn.functional.elu", "torch.nn.functional.celu", "torch.celu", "torch.nn.functional.selu", "torch.selu",
     ],
-    rule="the task is to write tanh with sigma (torch.sigmoid) and arithmetic only, not with a tanh function "
-    "or with exponentials",
+    rule=_TANH_RULE,
     hints=[
         "Write both functions with exponentials: sigma(u) has 1 + e^(-u) in its denominator. Divide the numerator "
         "and the denominator of tanh(x) by e^x: which power of e is left in its denominator, and which u makes "
