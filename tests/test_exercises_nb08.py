@@ -247,6 +247,17 @@ def per_sentence(sentences, min_count):
     return out
 
 
+def keeps_the_callers_lists(sentences, min_count):
+    counts = occurrences(sentences)
+    out = []
+    for sentence in sentences:
+        if all(counts[w] >= min_count for w in sentence):
+            out.append(sentence)  # nothing to replace: the caller's own list, not a new one
+        else:
+            out.append([w if counts[w] >= min_count else "<unk>" for w in sentence])
+    return out
+
+
 def replaces_in_place(sentences, min_count):
     counts = occurrences(sentences)
     for sentence in sentences:
@@ -257,21 +268,30 @@ def replaces_in_place(sentences, min_count):
 
 
 RARE_WRONG = [
-    pytest.param(per_sentence, ("2 of 8 passed", "the first item of the list", "not right yet"),
+    pytest.param(per_sentence, ("2 of 8 passed", "sentence 1, word 1 is not right yet", "turned 'me' into '<unk>'"),
                  id="rare-counts-per-sentence"),
     pytest.param(rare_by(sentence_frequency), ("'ciao' twice in ONE sentence",), id="rare-sentence-frequency"),
     pytest.param(rare_by(occurrences, keep=lambda n, m: n > m), ("not right yet",), id="rare-off-by-one"),
+    pytest.param(keeps_the_callers_lists, ("4 of 8 passed", "sentence 1 is the caller's own list, not a new one"),
+                 id="rare-same-inner-lists"),
+    pytest.param(lambda sentences, min_count: sentences if min_count <= 1 else rare_by(occurrences)(sentences, min_count),
+                 ("7 of 8 passed", "it returned the caller's own list `sentences`"), id="rare-same-outer-list"),
+    pytest.param(rare_by(occurrences, unk=("<unk>",)), ("is a tuple, but a str was expected",), id="rare-unk-tuple"),
     pytest.param(rare_by(occurrences, keep=lambda n, m: n >= 2), ("'a' and 'b' exactly 3 times, 'c' twice, min_count=3",),
                  id="rare-min-count-2-hardcoded"),
-    pytest.param(rare_by(occurrences, drop=True), ("the first item of the list: it returned 1 value, but 6 were expected",),
+    pytest.param(rare_by(occurrences, drop=True), ("sentence 1 has 1 word, but 6 were expected",),
                  id="rare-drops-the-words"),
     pytest.param(rare_by(occurrences, unk="<UNK>"), ("not right yet",), id="rare-wrong-token"),
-    pytest.param(rare_by(occurrences, unk=0), ("it returned an int, but a str was expected",), id="rare-unk-id"),
+    pytest.param(rare_by(occurrences, unk=0), ("sentence 1, word 2 is an int, but a str was expected",), id="rare-unk-id"),
     pytest.param(rare_by(occurrences, transform=str.lower), ("'No' and 'no' are different words",), id="rare-lowercased"),
     pytest.param(replaces_in_place, ("changed its input `sentences` in place",), id="rare-in-place"),
     pytest.param(lambda sentences, min_count: [list(s) for s in sentences], ("not right yet",), id="rare-unchanged-copy"),
+    pytest.param(lambda sentences, min_count: print(rare_by(occurrences)(sentences, min_count)),
+                 ("it returned None, but a list of sentences was expected",), id="rare-prints-instead-of-return"),
+    pytest.param(lambda sentences, min_count: {i: s for i, s in enumerate(rare_by(occurrences)(sentences, min_count))},
+                 ("it returned a dict, but a list of sentences",), id="rare-returns-dict"),
     pytest.param(lambda sentences, min_count: [w for s in rare_by(occurrences)(sentences, min_count) for w in s],
-                 ("it returned 29 values, but 4 were expected",), id="rare-flattened"),
+                 ("it returned 29 items, but 4 sentences were expected",), id="rare-flattened"),
 ]
 
 WRONG = (

@@ -68,6 +68,21 @@ def test_only_unknown_words_claim_no_language_however_many():
     assert "%" not in w.readout.value and len(w.readout.value) < 250
     first, second = (bar.get_facecolor() for bar in w.figure.axes[0].patches)
     assert first == second  # no bar is picked out as the prediction
+    assert [bar.get_width() for bar in w.figure.axes[0].patches] == [0.0, 0.0]  # no bars that look like 50 % each
+    assert w.figure.axes[0].texts[0].get_text() == "no known words: no prediction"
+    w.controls["sentence"].value = "gusta"
+    assert [bar.get_width() for bar in w.figure.axes[0].patches] == pytest.approx(w.data["probs"])
+    assert w.figure.axes[0].texts[0].get_text() == ""
+
+
+def test_the_title_names_the_sentence_shortened():
+    w = ClassifyWidget(_model(), VOCAB, LABELS, sentence="Me gusta   comer")
+    assert w.figure.axes[0].get_title() == "“Me gusta comer”"
+    w.controls["sentence"].value = "me   gusta " + "comer " * 20
+    title = w.figure.axes[0].get_title()
+    assert title.startswith("“me gusta comer") and title.endswith("…”") and len(title) == ClassifyWidget.MAX_TITLE + 2
+    assert w.title(w.compute("   ")) == "Which language is it?"
+    assert w.note(w.compute("  ¿?  ")) == "no words: no prediction"
 
 
 def test_the_unknown_words_are_listed_once_each_and_shortened():

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import torch
 
+from course_utils._validate import type_name
 from course_utils.analysis.metrics import accuracy
-from course_utils.checks import Case, Exercise
+from course_utils.checks import Case, Exercise, NotAttempted, Runner, StudentError
+from course_utils.checks.compare import article
 from course_utils.data import UNK, Vocabulary, bow_vector, load_langid
 
 # The tutorial's four training sentences: a tiny vocabulary for the cases.
@@ -188,10 +192,60 @@ def _replace_rare_cases() -> list[Case]:
     ]
 
 
+_RARE_CASES = tuple(_replace_rare_cases())
+
+
+def _sentences_problem(got: Any, want: list[list[str]], given: list[list[str]]) -> str | None:
+    """What is wrong with `got` as the replaced sentences (want) of the caller's `given`, in the student's terms:
+    "sentence 2, word 3", not "the second item of the list: the third item of the list"."""
+    if got is None:
+        return "it returned None, but a list of sentences was expected (a missing `return`?)"
+    if not isinstance(got, (list, tuple)):
+        return f"it returned {article(type_name(got))}, but a list of sentences (lists of words) was expected"
+    if len(got) != len(want):
+        return f"it returned {len(got)} items, but {len(want)} sentences were expected (one for each input sentence)"
+    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+        if not isinstance(g, (list, tuple)):  # a tuple of words is a fine sentence too
+            return f"sentence {i + 1} is {article(type_name(g))}, but a list of words was expected"
+        if len(g) != len(w):
+            words = "word" if len(g) == 1 else "words"
+            return f"sentence {i + 1} has {len(g)} {words}, but {len(w)} were expected (the same length as the input)"
+        for j, (gw, ww) in enumerate(zip(g, w, strict=True)):
+            if not isinstance(gw, str):
+                return f"sentence {i + 1}, word {j + 1} is {article(type_name(gw))}, but a str was expected"
+            if gw != ww:
+                did = f"kept {gw!r}" if gw == given[i][j] else f"turned {given[i][j]!r} into {gw!r}"
+                return f"sentence {i + 1}, word {j + 1} is not right yet (your function {did})"
+    if got is given:
+        return "it returned the caller's own list `sentences`, not a new one"
+    for i, g in enumerate(got):
+        if g is given[i]:
+            return (f"sentence {i + 1} is the caller's own list, not a new one: changing the result would change "
+                    "`sentences` too (the task asks for new sentences)")
+    return None
+
+
+def _check_replace_rare(answer: Any, run: Runner) -> list[tuple[str, str | None]]:
+    results = []
+    for case in _RARE_CASES:
+        given = copy.deepcopy(case.args[0])
+        want = _replace_rare(*copy.deepcopy(case.args))
+        try:
+            got = run(answer, given, case.args[1])
+        except StudentError as exc:
+            results.append((case.describe(), str(exc)))
+            continue
+        if got is ...:
+            raise NotAttempted
+        results.append((case.describe(), _sentences_problem(got, want, given)))
+    return results
+
+
 replace_rare = Exercise(
     "Exercise 4 (rare-word replacement)",
     reference=_replace_rare,
-    cases=_replace_rare_cases(),
+    cases=_RARE_CASES,
+    check_fn=_check_replace_rare,  # the cases, plus: new lists, and feedback that names "sentence i, word j"
     hints=[
         "'rare' is about the whole training set: count how often each word occurs in ALL the sentences together, "
         "every occurrence (a word twice in one sentence counts twice), before you replace anything. The result "

@@ -39,6 +39,7 @@ class ClassifyWidget(PlotWidget):
 
     MAX_LISTED = 8  # unknown words listed in the readout (distinct, first-seen order); the rest are counted
     MAX_WORD = 20  # characters shown of a long unknown word
+    MAX_TITLE = 40  # characters shown of the sentence in the picture's title
 
     def __init__(self, model: nn.Module, vocab: Vocabulary, labels: Sequence[str], **initial: Any) -> None:
         if not isinstance(model, nn.Module):
@@ -114,12 +115,33 @@ class ClassifyWidget(PlotWidget):
             ax.invert_yaxis()
             ax.set_xlim(0, 1)
             ax.set_xlabel("probability")
+            # Said in the picture itself (a static picture has no readout) when there is no prediction.
+            ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="dimgrey")
         ax = figure.axes[0]
         best = max(range(len(data["probs"])), key=data["probs"].__getitem__)
         for i, (bar, p) in enumerate(zip(ax.patches, data["probs"], strict=True)):
-            bar.set_width(p)
-            bar.set_color("tab:orange" if data["prediction"] is not None and i == best else "tab:blue")
-        ax.set_title("Which language is it?")
+            if data["prediction"] is None:  # no evidence: no bars (the note says why), not a uniform prediction
+                bar.set_width(0.0)
+                bar.set_color("lightgrey")
+            else:
+                bar.set_width(p)
+                bar.set_color("tab:orange" if i == best else "tab:blue")
+        ax.texts[0].set_text(self.note(data))
+        ax.set_title(self.title(data))
+
+    def title(self, data: dict[str, Any]) -> str:
+        """The picture's title: the sentence (shortened), so that a static picture says what it shows."""
+        text = " ".join(data.get("text", "").split())
+        if not text:
+            return "Which language is it?"
+        return f"“{text if len(text) <= self.MAX_TITLE else text[: self.MAX_TITLE - 1] + '…'}”"
+
+    @staticmethod
+    def note(data: dict[str, Any]) -> str:
+        """What the empty picture says when there is no prediction ("" when there is one)."""
+        if data["prediction"] is not None:
+            return ""
+        return "no known words: no prediction" if data["tokens"] else "no words: no prediction"
 
     def describe(self, data: dict[str, Any]) -> str:
         tokens, unknown = data["tokens"], data["unknown"]
