@@ -608,8 +608,8 @@ def stop_deck(page) -> None:
 
 def present(run: LabRun, screenshot: Path, max_presses: int = 400) -> tuple[list[list[int]], list[Problem]]:
     """Present the notebook: start the deck, step through every slide with the deck's remote (down into a
-    subslide where there is one, else forward); on the first slide that shows a widget, change its first control
-    (its picture or readout must change); at the last cell, stop with Esc.
+    subslide where there is one, else forward); on the first slide that shows a widget, change its controls in turn
+    until one changes its picture or readout; at the last cell, stop with Esc.
 
     Returns the slides seen (the on-screen cells of each) and the problems (new Log Console entries included).
     """
@@ -632,17 +632,17 @@ def present(run: LabRun, screenshot: Path, max_presses: int = 400) -> tuple[list
                 if on_widget and not tried:
                     tried = True
                     cell = cell_locator(page, on_widget[0])
-                    controls = widget_controls(cell)
-                    if not controls:
-                        problems.append(Problem(on_widget[0], f"{cell_label(run.ipynb, on_widget[0])}: on its slide, "
-                                                              "the widget shows no control"))
-                    else:
-                        before = wait_until_stable(cell)
-                        action = change_control(controls[0])
-                        if not wait_for_change(cell, before):
-                            problems.append(Problem(on_widget[0], f"{cell_label(run.ipynb, on_widget[0])} on its "
-                                                    f"slide: {action}, but the widget did not change"))
+                    actions = []
+                    for control in widget_controls(cell):  # the first control that does something (the widget
+                        before = wait_until_stable(cell)  # tests may have left, say, μ on an optimizer without one)
+                        actions.append(change_control(control))
+                        changed = wait_for_change(cell, before, timeout=10)
                         wait_until_idle(page)
+                        if changed:
+                            break
+                    else:
+                        problems.append(Problem(on_widget[0], f"{cell_label(run.ipynb, on_widget[0])} on its slide: "
+                                                f"{'; '.join(actions) or 'no control'}, but the widget never changed"))
             if shown and shown[-1] >= last:
                 break
             if not deck_next(page):
