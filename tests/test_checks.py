@@ -510,3 +510,18 @@ def test_the_uninitialised_memory_probe_works_for_every_dtype(dtype):
         return
     with pytest.raises(StudentError, match="depends on uninitialised memory"):
         call_student(garbage, probe_uninitialised=True)
+
+
+def test_the_in_place_message_names_the_tensor_entry_that_changed():
+    def makemore_style(fwd):  # `dlogits = probs` is another name for the caller's tensor
+        dlogits = fwd["probs"]
+        dlogits[torch.arange(2), fwd["Y"]] -= 1
+        return dlogits
+
+    inputs = {"Y": torch.tensor([0, 1]), "probs": torch.full((2, 3), 0.5)}
+    with pytest.raises(StudentError, match=r'`fwd`.*Its tensor `fwd\["probs"\]` changed.*`fwd\["probs"\]\.clone\(\)`'):
+        call_student(makemore_style, inputs)
+    with pytest.raises(StudentError, match=r"Its tensor `ts\[1\]` changed"):
+        call_student(lambda ts: ts[1].mul_(2), [torch.ones(1), torch.ones(2)])
+    with pytest.raises(StudentError, match=r"The caller's dict changes"):  # no tensor changed: the general message
+        call_student(lambda d: d.pop("a"), {"a": torch.ones(1)})

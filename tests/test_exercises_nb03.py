@@ -9,8 +9,10 @@ import math
 
 import pytest
 import torch
+import torch.autograd.forward_ad as fwAD
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.func import jacfwd
 
 from course_utils import scratch
 from course_utils.exercises import nb03
@@ -408,10 +410,95 @@ def _sg_autograd(scores, targets, eps):
     return z.grad
 
 
+def _sg_by_autograd_grad(scores, targets, eps):
+    z = scores.clone().requires_grad_(True)
+    return torch.autograd.grad(F.cross_entropy(z, targets, label_smoothing=eps), z)[0]
+
+
 def _sg_in_place(scores, targets, eps):
     scores -= scores.amax(dim=1, keepdim=True)  # the max-shift, in place: the caller's scores change
     return _sg_solution(scores, targets, eps)
 
+
+# Review item 1 (second edition): forward-mode autograd gives the right gradient too (one direction per score).
+def _sg_loss(targets, eps):
+    return lambda z: F.cross_entropy(z, targets, label_smoothing=eps)
+
+
+def _directions(scores):
+    """One unit tangent per score: forward mode gives one directional derivative per direction."""
+    return torch.eye(scores.numel(), dtype=scores.dtype).reshape(-1, *scores.shape)
+
+
+def _sg_by_jvp(s, t, eps):
+    return torch.stack([torch.func.jvp(_sg_loss(t, eps), (s,), (d,))[1] for d in _directions(s)]).reshape(s.shape)
+
+
+def _sg_by_linearize(s, t, eps):
+    _, jvp_at = torch.func.linearize(_sg_loss(t, eps), s)
+    return torch.stack([jvp_at(d) for d in _directions(s)]).reshape(s.shape)
+
+
+def _sg_by_dual_numbers(s, t, eps):
+    with fwAD.dual_level():
+        return torch.stack([fwAD.unpack_dual(_sg_loss(t, eps)(fwAD.make_dual(s, d))).tangent
+                            for d in _directions(s)]).reshape(s.shape)
+
+
+def _sg_by_enter_dual_level(s, t, eps):
+    fwAD.enter_dual_level()
+    try:
+        return torch.stack([fwAD.unpack_dual(_sg_loss(t, eps)(fwAD.make_dual(s, d))).tangent
+                            for d in _directions(s)]).reshape(s.shape)
+    finally:
+        fwAD.exit_dual_level()
+
+
+def _sg_by_private_dual(s, t, eps):  # torch's private dual-number functions, with a level of its own
+    level = torch._C._enter_dual_level()
+    try:
+        return torch.stack([torch._unpack_dual(_sg_loss(t, eps)(torch._make_dual(s, d, level=level)), level=level)
+                            .tangent for d in _directions(s)]).reshape(s.shape)
+    finally:
+        torch._C._exit_dual_level(level=level)
+
+
+def _sg_by_aten_dual(s, t, eps):  # the aten operators themselves: only the level can be forbidden
+    level = torch._C._enter_dual_level()
+    try:
+        return torch.stack([torch.ops.aten._unpack_dual(_sg_loss(t, eps)(torch.ops.aten._make_dual(s, d, level)),
+                                                        level)[1] for d in _directions(s)]).reshape(s.shape)
+    finally:
+        torch._C._exit_dual_level(level=level)
+
+
+SG_AUTOGRAD = [  # each is right (test_smoothed_gradient_autograd_answers_are_right), and forbidden
+    (lambda s, t, eps: torch.func.jacfwd(_sg_loss(t, eps))(s),
+     "`torch.func.jacfwd` is not allowed in this exercise: derive the gradient and compute it from its formula: no "
+     "autograd in any form, reverse or forward mode"),
+    (lambda s, t, eps: jacfwd(_sg_loss(t, eps))(s), "`torch.func.jacfwd` is not allowed"),  # imported by its name
+    (_sg_by_jvp, "`torch.func.jvp` is not allowed"),
+    (_sg_by_linearize, "`torch.func.linearize` is not allowed"),
+    (_sg_by_dual_numbers, "`torch.autograd.forward_ad.dual_level` is not allowed"),
+    (_sg_by_enter_dual_level, "`torch.autograd.forward_ad.enter_dual_level` is not allowed"),
+    (_sg_by_private_dual, "`torch._C._enter_dual_level` is not allowed"),
+    (_sg_by_aten_dual, "`torch._C._enter_dual_level` is not allowed"),
+    (lambda s, t, eps: torch.func.jacrev(_sg_loss(t, eps))(s), "`torch.func.jacrev` is not allowed"),
+    (lambda s, t, eps: torch.func.grad_and_value(_sg_loss(t, eps))(s)[0], "`torch.func.grad_and_value` is not allowed"),
+    (lambda s, t, eps: torch.func.vjp(_sg_loss(t, eps), s)[1](torch.ones((), dtype=s.dtype))[0],
+     "`torch.func.vjp` is not allowed"),
+    (lambda s, t, eps: torch.autograd.functional.jacobian(_sg_loss(t, eps), s),
+     "`torch.autograd.functional.jacobian` is not allowed"),
+    (lambda s, t, eps: torch.autograd.functional.vjp(_sg_loss(t, eps), s)[1],
+     "`torch.autograd.functional.vjp` is not allowed"),
+    (lambda s, t, eps: torch.stack([torch.autograd.functional.jvp(_sg_loss(t, eps), s, d)[1]
+                                    for d in _directions(s)]).reshape(s.shape),
+     "`torch.autograd.functional.jvp` is not allowed"),
+    (_sg_autograd, "`torch.Tensor.backward` is not allowed in this exercise"),
+    (_sg_by_autograd_grad, "`torch.autograd.grad` is not allowed in this exercise"),
+    (lambda s, t, eps: torch.func.grad(lambda z: F.cross_entropy(z, t, label_smoothing=eps))(s),
+     "`torch.func.grad` is not allowed"),
+]
 
 SG_RIGHT = [
     _sg_solution,
@@ -436,12 +523,15 @@ SG_WRONG = [
     (lambda s, t, eps: _sg_solution(s.float(), t, eps), "dtype torch.float32, but dtype torch.float64 was expected"),
     (lambda s, t, eps: _sg_solution(s, t, eps).sum(dim=0), "the result has shape"),
     (_sg_in_place, "your function changed its input `scores` in place"),
-    (_sg_autograd, "`torch.Tensor.backward` is not allowed in this exercise"),
-    (lambda s, t, eps: torch.autograd.grad(F.cross_entropy(s.clone().requires_grad_(True), t, label_smoothing=eps),
-                                           s)[0], "is not allowed in this exercise"),
-    (lambda s, t, eps: torch.func.grad(lambda z: F.cross_entropy(z, t, label_smoothing=eps))(s),
-     "`torch.func.grad` is not allowed"),
+    *SG_AUTOGRAD,
 ]
+
+
+@pytest.mark.parametrize("answer", [answer for answer, _ in SG_AUTOGRAD])
+def test_smoothed_gradient_autograd_answers_are_right(answer):
+    """Each autograd answer gives the right gradient unguarded: only the rule rejects it."""
+    for case in nb03.smoothed_gradient.cases:
+        torch.testing.assert_close(answer(*copy.deepcopy(case.args)), nb03._smoothed_grad(*case.args))
 
 
 def test_smoothed_gradient_reference_is_autograd():

@@ -54,3 +54,41 @@ def test_first_logit_moves_the_top_class_and_repr_is_stable():
     assert w.data["top"] == 0 and w.data["logits"][0].item() == 4.0
     assert "(class 0)" in w.readout.value
     assert repr(w) == "TemperatureWidget(temperature=1.0, first_logit=4.0)"
+
+
+@pytest.mark.parametrize(
+    "initial, error, match",
+    [
+        ({"temperature": 0}, ValueError, r"temperature must be between 0.1 and 10 \(the slider's range\), got 0"),
+        ({"temperature": -1.0}, ValueError, "temperature must be between 0.1 and 10"),
+        ({"temperature": 20.0}, ValueError, "temperature must be between 0.1 and 10"),
+        ({"temperature": "1"}, TypeError, "temperature must be a number, got str"),
+        ({"first_logit": math.inf}, ValueError, "first_logit must be a finite number, got inf"),
+        ({"first_logit": 6.0}, ValueError, "first_logit must be between -3 and 5"),
+        ({"logit": 1.0}, ValueError, "'logit' is not a control of TemperatureWidget"),
+    ],
+)
+def test_constructor_refuses_values_the_sliders_would_clamp(initial, error, match):
+    with pytest.raises(error, match=match):
+        TemperatureWidget(**initial)
+
+
+def test_constructor_accepts_the_ends_of_the_ranges():
+    w = TemperatureWidget(temperature=0.1, first_logit=5.0)
+    assert w.values() == {"temperature": 0.1, "first_logit": 5.0} and w.data["top"] == 0
+
+
+def test_title_shows_the_entropy_for_the_static_picture():
+    w = TemperatureWidget()
+    title = w.figure.axes[0].get_title()
+    assert "T = 1.00" in title and f"entropy {w.data['entropy']:.3f} nats" in title and "1.288" in title
+    w.controls["temperature"].value = 0.1
+    assert f"entropy {w.data['entropy']:.3f} nats" in w.figure.axes[0].get_title()
+
+
+def test_legend_stays_outside_the_bars():
+    w = TemperatureWidget(temperature=0.1, first_logit=5.0)  # a bar of height ~1
+    w.render_png()
+    renderer = w.figure.canvas.get_renderer()
+    legend = w.figure.axes[0].get_legend().get_window_extent(renderer)
+    assert legend.x0 >= w.figure.axes[0].get_window_extent(renderer).x1

@@ -320,14 +320,42 @@ INPLACE_WHY = (
 )
 
 
-def _why_inplace(value: Any) -> str:
-    """Why changing this kind of input in place matters."""
+def _why_inplace(value: Any, after: Any = None, label: str = "") -> str:
+    """Why changing this kind of input in place matters.
+
+    value: the input as it was before the call (a copy)
+    after: the input after the call: for a dict, list or tuple of tensors the message names the entry that changed
+    label: how the message names the input, e.g. "`fwd`"
+    """
     if isinstance(value, (torch.Tensor, torch.nn.Module)):
         return INPLACE_WHY
+    entry = _changed_tensor_entry(value, after, label) if after is not None else None
+    if entry is not None:
+        return (
+            f"Its tensor {entry} changed: a {type_name(value)} holds the caller's tensors themselves, not copies, so "
+            f"an in-place change of one of them (`t -= 1`, `t[i] -= 1`, `t.mul_(2)`, also under another name such "
+            f"as `t = {entry.strip('`')}`) changes the caller's tensor. Start from a copy of it: "
+            f"`{entry.strip('`')}.clone()`."
+        )
     return (
         f"The caller's {type_name(value)} changes with it, behind their back: work on a copy "
         f"(e.g. `list(x)`) or build a new {type_name(value)}."
     )
+
+
+def _changed_tensor_entry(before: Any, after: Any, label: str) -> str | None:
+    """`fwd["probs"]`: the first tensor entry of a dict, list or tuple that is no longer equal to its copy."""
+    name = label.strip("`") if label.startswith("`") else ""
+    if isinstance(before, dict) and isinstance(after, dict):
+        pairs = [(f'["{k}"]' if isinstance(k, str) else f"[{k!r}]", v, after.get(k)) for k, v in before.items()]
+    elif isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)):
+        pairs = [(f"[{i}]", v, w) for i, (v, w) in enumerate(zip(before, after, strict=False))]
+    else:
+        return None
+    for key, old, new in pairs:
+        if isinstance(old, torch.Tensor) and isinstance(new, torch.Tensor) and not same_value(old, new):
+            return f"`{name}{key}`"
+    return None
 
 
 def call_student(
@@ -377,7 +405,7 @@ def call_student(
             _argument_names(fn, *before), _argument_names(fn, args, kwargs), strict=False
         ):
             if not same_value(old, new):
-                raise StudentError(f"{who} changed its input {label} in place. {_why_inplace(old)}")
+                raise StudentError(f"{who} changed its input {label} in place. {_why_inplace(old, new, label)}")
     return result
 
 
@@ -408,3 +436,23 @@ def same_code(fn: Any, other: Any) -> bool:
         return fingerprint(fn) == fingerprint(other)
     except TypeError:
         return False
+
+
+# Autograd in every form, for exercises whose task is to compute a gradient by hand: reverse mode, forward mode
+# (torch.func's jvp/jacfwd/linearize, dual numbers), both (hessian) and the functional API. Pass it as
+# `forbidden=[*AUTOGRAD, ...]`.
+AUTOGRAD = (
+    "torch.Tensor.backward", "torch.autograd.backward", "torch.autograd.grad",
+    # torch.func: reverse mode, forward mode (jvp, jacfwd, linearize) and both (hessian)
+    "torch.func.grad", "torch.func.grad_and_value", "torch.func.vjp", "torch.func.jacrev",
+    "torch.func.jvp", "torch.func.jacfwd", "torch.func.linearize", "torch.func.hessian",
+    # forward-mode AD with dual numbers
+    "torch.autograd.forward_ad.dual_level", "torch.autograd.forward_ad.enter_dual_level",
+    "torch.autograd.forward_ad.make_dual", "torch.autograd.forward_ad.unpack_dual",
+    "torch._make_dual", "torch._unpack_dual",
+    "torch._C._enter_dual_level",  # the level every dual number needs (also reached by torch.ops.aten._make_dual)
+    # the functional API
+    "torch.autograd.functional.jacobian", "torch.autograd.functional.hessian",
+    "torch.autograd.functional.vjp", "torch.autograd.functional.jvp",
+    "torch.autograd.functional.vhp", "torch.autograd.functional.hvp",
+)

@@ -13,7 +13,7 @@ from course_utils import scratch
 from course_utils._validate import type_name
 from course_utils.checks import Case, Exercise, NotAttempted, StudentError, compare
 from course_utils.checks.compare import article
-from course_utils.checks.guards import _EMPTY_OPS, UNINITIALISED_MARKER, UNINITIALISED_WHY, same_value
+from course_utils.checks.guards import _EMPTY_OPS, AUTOGRAD, UNINITIALISED_MARKER, UNINITIALISED_WHY, same_value
 
 _log_softmax = scratch.log_softmax  # the reference: the course's stable, from-scratch log_softmax
 
@@ -508,13 +508,9 @@ smoothed_gradient = Exercise(
     reference=_smoothed_grad,
     cases=_SMOOTHED_CASES,
     check_fn=_check_smoothed_grad,
-    forbidden=[
-        "torch.Tensor.backward", "torch.autograd.backward", "torch.autograd.grad", "torch.func.grad",
-        "torch.func.grad_and_value", "torch.func.vjp", "torch.func.jacrev", "torch.autograd.functional.jacobian",
-        "torch.autograd.functional.vjp",
-    ],
-    rule="derive the gradient and compute it from its formula: no autograd (backward, torch.autograd.grad, "
-         "torch.func)",
+    forbidden=AUTOGRAD,  # reverse mode, forward mode (jvp, jacfwd, linearize, dual numbers), the functional API
+    rule="derive the gradient and compute it from its formula: no autograd in any form, reverse or forward mode "
+         "(backward, torch.autograd.grad, forward-mode dual numbers, torch.autograd.functional, torch.func)",
     hints=[
         "Write one example's loss with a target distribution t: -sum_k t_k log softmax(x)_k = -sum_k t_k x_k + "
         "(sum_k t_k) log sum_j exp(x_j), and differentiate it as in section 7. What is sum_k t_k?",

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from course_utils._validate import require_positive_float, require_tensor
+from course_utils._validate import require_finite_float, require_positive_float, require_tensor
 from course_utils.scratch.functions import softmax
 from course_utils.widgets.base import PlotWidget
 
@@ -16,6 +16,8 @@ __all__ = ["TUTORIAL_LOGITS", "TemperatureWidget", "entropy", "softmax_with_temp
 
 # The tutorial's softmax example: torch.randn(5) in its seeded session.
 TUTORIAL_LOGITS = (1.3800, -1.3505, 0.3455, 0.5046, 1.8213)
+TEMPERATURE_RANGE = (0.1, 10.0)  # the temperature slider's range (log scale)
+FIRST_LOGIT_RANGE = (-3.0, 5.0)  # the logit 0 slider's range
 
 
 def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -40,15 +42,30 @@ def entropy(probs: torch.Tensor) -> float:
 class TemperatureWidget(PlotWidget):
     """Bars of softmax(logits / T) for the tutorial's five logits.
 
-    Move the temperature (log scale, 0.1 to 10) and the first logit; the readout
-    gives the largest probability and the entropy (uniform = log 5 = 1.61 nats).
+    Move the temperature (log scale, 0.1 to 10) and the first logit; the title gives the entropy
+    (uniform = log 5 = 1.61 nats), the readout the largest probability and the entropy.
     """
 
+    def __init__(self, **initial: Any) -> None:
+        """initial: starting values, within the sliders' ranges
+
+        temperature: T, from 0.1 to 10 (default 1)
+        first_logit: the score of class 0, from -3 to 5 (default the tutorial's 1.38)
+        """
+        # A slider would silently clamp a value outside its range (0 would become 0.1): refuse it instead.
+        for name, (low, high) in (("temperature", TEMPERATURE_RANGE), ("first_logit", FIRST_LOGIT_RANGE)):
+            if name in initial:
+                value = require_finite_float(initial[name], name)
+                if not low <= value <= high:
+                    raise ValueError(f"{name} must be between {low:g} and {high:g} (the slider's range), got {value:g}")
+        super().__init__(**initial)
+
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
+        (t_low, t_high), (l_low, l_high) = TEMPERATURE_RANGE, FIRST_LOGIT_RANGE
         return {
-            "temperature": widgets.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.05,
-                                                  description="temperature", readout_format=".2f"),
-            "first_logit": widgets.FloatSlider(value=TUTORIAL_LOGITS[0], min=-3.0, max=5.0, step=0.1,
+            "temperature": widgets.FloatLogSlider(value=1.0, base=10, min=math.log10(t_low), max=math.log10(t_high),
+                                                  step=0.05, description="temperature", readout_format=".2f"),
+            "first_logit": widgets.FloatSlider(value=TUTORIAL_LOGITS[0], min=l_low, max=l_high, step=0.1,
                                                description="logit 0", readout_format=".2f"),
         }
 
@@ -74,12 +91,19 @@ class TemperatureWidget(PlotWidget):
             ax.set_xticks(range(len(probs)))
             ax.set_xlabel("class")
             ax.set_ylabel("probability")
-            ax.legend(loc="upper right", fontsize=8)
+            # Outside the axes: inside, a bar near 1 (small T) would hide it or be hidden by it.
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
         ax = figure.axes[0]
         for i, (bar, p) in enumerate(zip(self._bars, probs, strict=True)):
             bar.set_height(p)
             bar.set_color("tab:orange" if i == data["top"] else "tab:blue")
-        ax.set_title(f"softmax(logits / T), T = {data['temperature']:.2f}")
+        ax.set_title(self.title(data), fontsize=10)
+
+    @staticmethod
+    def title(data: dict[str, Any]) -> str:
+        """The figure's title: T and the entropy, so that the picture alone (a static page) shows them too."""
+        return (f"softmax(logits / T), T = {data['temperature']:.2f}\n"
+                f"entropy {data['entropy']:.3f} nats (uniform: {data['max_entropy']:.3f})")
 
     def describe(self, data: dict[str, Any]) -> str:
         return (f"T = {data['temperature']:.2f}: largest probability {data['probs'].max():.3f} (class {data['top']}); "
