@@ -339,6 +339,11 @@ class NGramNoSuper(nn.Module):  # parameters never registered: forgot super().__
         return torch.zeros(1, self.sizes[0])
 
 
+class NGramFixedContext(NGram):  # ignores context_size: right only for a context of 2 words
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__(vocab_size, embedding_dim, 2)
+
+
 class CBOW(nn.Module):
     """The tutorial's CBOW formula, -log Softmax(A(sum of q_w) + b) (a correct answer)."""
 
@@ -352,6 +357,13 @@ class CBOW(nn.Module):
 
     def forward(self, inputs):
         return F.log_softmax(self.scores(inputs), dim=1)
+
+
+class CBOWFourWords(CBOW):  # adds up exactly four context vectors
+    def forward(self, inputs):
+        e = self.embeddings
+        total = e(inputs[0:1]) + e(inputs[1:2]) + e(inputs[2:3]) + e(inputs[3:4])
+        return F.log_softmax(self.linear(total), dim=1)
 
 
 class CBOWMean(CBOW):
@@ -415,26 +427,28 @@ NO_LOG_SOFTMAX = "raw scores of the last linear layer"
 SOFTMAX = "use log_softmax, not softmax"
 MODEL_WRONG = [
     pytest.param(NGRAM, NGramSum, (SUMMED,), id="ngram-sum-of-context"),
-    pytest.param(NGRAM, NGramNoLogSoftmax, ("0 of 4 passed", NO_LOG_SOFTMAX), id="ngram-no-log_softmax"),
+    pytest.param(NGRAM, NGramNoLogSoftmax, ("0 of 6 passed", NO_LOG_SOFTMAX), id="ngram-no-log_softmax"),
     pytest.param(NGRAM, NGramSoftmax, (SOFTMAX,), id="ngram-softmax"),
     pytest.param(NGRAM, NGramDim0, ("wrong dimension", "dim=1"), id="ngram-log_softmax-dim0"),
     pytest.param(NGRAM, NGramWrongOutputSize, ("one score per word of the vocabulary (13 outputs)",),
                  id="ngram-wrong-output-size"),
     pytest.param(NGRAM, NGramNoRelu, ("applies a ReLU",), id="ngram-no-relu"),
     pytest.param(NGRAM, NGramFlat, ("keep the batch dimension",), id="ngram-flat-output"),
-    pytest.param(NGRAM, NGramReversedContext, ("1 of 4 passed", "in the order of `inputs`"), id="ngram-reversed"),
+    pytest.param(NGRAM, NGramReversedContext, ("1 of 6 passed", "in the order of `inputs`"), id="ngram-reversed"),
     pytest.param(NGRAM, NGramHidden64, ("the tutorial's 128 units",), id="ngram-hidden-64"),
+    pytest.param(NGRAM, NGramFixedContext, ("context_size=3", "never fixed sizes"), id="ngram-fixed-context"),
     pytest.param(NGRAM, NGramEmbeddingTransposed, ("vocab_size x embedding_dim = 13 x 6",),
                  id="ngram-embedding-transposed"),
     pytest.param(NGRAM, NGramChangesInputs, ("changed its input",), id="ngram-changes-inputs"),
     pytest.param(NGRAM, NGramNoSuper, ("has no parameters",), id="ngram-no-layers"),
     pytest.param(NGRAM, NGram(13, 6, 2), ("your class raised TypeError",), id="ngram-an-instance"),
-    pytest.param(CBOW_EX, CBOWMean, ("0 of 3 passed", "averages the context vectors"), id="cbow-mean"),
+    pytest.param(CBOW_EX, CBOWMean, ("0 of 5 passed", "averages the context vectors"), id="cbow-mean"),
     pytest.param(CBOW_EX, CBOWConcat, ("as if the context vectors were concatenated",), id="cbow-concat"),
     pytest.param(CBOW_EX, CBOWNoLogSoftmax, (NO_LOG_SOFTMAX,), id="cbow-no-log_softmax"),
     pytest.param(CBOW_EX, CBOWSoftmax, (SOFTMAX,), id="cbow-softmax"),
     pytest.param(CBOW_EX, CBOWHidden, ("CBOW has no hidden layer",), id="cbow-hidden-layer"),
     pytest.param(CBOW_EX, CBOWRelu, ("ReLU on the scores",), id="cbow-relu"),
+    pytest.param(CBOW_EX, CBOWFourWords, ("two context words",), id="cbow-four-words"),
     pytest.param(CBOW_EX, CBOWWrongOutputSize, ("one score per word of the vocabulary",), id="cbow-output-size"),
     pytest.param(CBOW_EX, CBOWFlat, ("keep the batch dimension",), id="cbow-flat-output"),
     pytest.param(CBOW_EX, CBOWFirstWordOnly, ("the values are off",), id="cbow-first-word-only"),

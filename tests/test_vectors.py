@@ -39,6 +39,14 @@ def test_bad_files_are_reported_with_the_line(tmp_path, text, fragment):
         read_word_vectors(path)
 
 
+def test_trailing_spaces_a_byte_order_mark_and_words_with_spaces(tmp_path):
+    path = tmp_path / "v.vec"  # fastText writes a space at the end of every line; GloVe 840B has words with spaces
+    path.write_text("\ufeff3 2 \nthe 1 2 \nnew york 3 4 \ncasa 5 6 \n", encoding="utf-8")
+    words, table = read_word_vectors(path)
+    assert words == ["the", "new york", "casa"]
+    assert table.tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+
+
 def test_bad_paths():
     with pytest.raises(TypeError, match="path must be a str or a pathlib.Path"):
         read_word_vectors(3)

@@ -24,6 +24,14 @@ def _sample_path(name: str) -> Path:
     return Path(str(resources.files("course_utils.data").joinpath("wordvectors", name)))
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def read_word_vectors(path: str | Path = SAMPLE_VECTORS) -> tuple[list[str], torch.Tensor]:
     """Read a word-vector text file: returns (words, vectors [len(words), d], float32).
 
@@ -39,7 +47,8 @@ def read_word_vectors(path: str | Path = SAMPLE_VECTORS) -> tuple[list[str], tor
         file = _sample_path(str(path))
     if not file.is_file():
         raise ValueError(f"path={str(path)!r} is not a file")
-    lines = [line.rstrip("\n") for line in file.read_text(encoding="utf-8").splitlines()]
+    # utf-8-sig drops a byte-order mark; rstrip drops the space fastText and word2vec write at the end of a line
+    lines = [line.rstrip() for line in file.read_text(encoding="utf-8-sig").splitlines()]
     lines = [line for line in lines if line.strip()]
     if not lines:
         raise ValueError(f"path={str(path)!r}: the file holds no vectors")
@@ -57,10 +66,10 @@ def read_word_vectors(path: str | Path = SAMPLE_VECTORS) -> tuple[list[str], tor
     seen: set[str] = set()
     for number, line in enumerate(body, start=first_number):
         parts = line.split(" ")
-        word, values = parts[0], parts[1:]
-        if len(values) != dim:
+        if len(parts) <= dim or all(_is_number(part) for part in parts[1:len(parts) - dim]) and len(parts) > dim + 1:
             raise ValueError(f"path={str(path)!r}, line {number}: expected a word and {dim} numbers, got "
-                             f"{len(values)} numbers")
+                             f"{len(parts) - 1} numbers")
+        word, values = " ".join(parts[:-dim]), parts[-dim:]  # the last dim fields: a word may hold a space (GloVe)
         try:
             rows.append([float(v) for v in values])
         except ValueError:

@@ -10,23 +10,11 @@ import torch
 from course_utils._validate import type_name
 from course_utils.checks import Case, Exercise, NotAttempted, StudentError, call_student, compare
 from course_utils.checks.compare import article
-from course_utils.checks.guards import is_empty_function, same_code
+from course_utils.checks.guards import AUTOGRAD, is_empty_function, same_code
 
-# Autograd in every form, reverse and forward mode: the tasks of this notebook are to do its work by hand.
-_AUTOGRAD = [
-    "torch.Tensor.backward", "torch.autograd.backward", "torch.autograd.grad",
-    # torch.func: reverse mode, forward mode (jvp, jacfwd, linearize) and both (hessian)
-    "torch.func.grad", "torch.func.grad_and_value", "torch.func.vjp", "torch.func.jacrev",
-    "torch.func.jvp", "torch.func.jacfwd", "torch.func.linearize", "torch.func.hessian",
-    # forward-mode AD with dual numbers
-    "torch.autograd.forward_ad.dual_level", "torch.autograd.forward_ad.enter_dual_level",
-    "torch.autograd.forward_ad.make_dual", "torch.autograd.forward_ad.unpack_dual",
-    "torch._make_dual", "torch._unpack_dual",
-    # the functional API
-    "torch.autograd.functional.jacobian", "torch.autograd.functional.hessian",
-    "torch.autograd.functional.vjp", "torch.autograd.functional.jvp",
-    "torch.autograd.functional.vhp", "torch.autograd.functional.hvp",
-]
+# Autograd in every form, reverse and forward mode (guards.AUTOGRAD): the tasks of this notebook are to do its
+# work by hand.
+_AUTOGRAD = list(AUTOGRAD)
 
 
 def _kind(value: Any) -> str:

@@ -464,6 +464,17 @@ CBOW_CASES = [
     Case((torch.tensor([0, 12, 12, 4]),), label="the context ids [0, 12, 12, 4] (a repeated word)"),
     Case((torch.tensor([6, 2, 11, 8]),), label="the context ids [6, 2, 11, 8]"),
 ]
+# A second build with other sizes: a class that hard-codes context_size (or a forward that hard-codes the number of
+# context words) passes the first build and fails here.
+_OTHER_SIZES = {"vocab_size": 11, "embedding_dim": 5, "context_size": 3}
+NGRAM_CASES_OTHER = [
+    Case((torch.tensor([4, 10, 1]),), label="the context ids [4, 10, 1] (a model built with context_size=3)"),
+    Case((torch.tensor([0, 7, 7]),), label="the context ids [0, 7, 7] (a model built with context_size=3)"),
+]
+CBOW_CASES_OTHER = [
+    Case((torch.tensor([4, 10]),), label="the context ids [4, 10] (two context words)"),
+    Case((torch.tensor([9, 0, 3, 3, 6, 1]),), label="the context ids [9, 0, 3, 3, 6, 1] (six context words)"),
+]
 
 
 def _shape_problem(keys: list[tuple[str, tuple[int, ...]]], want: list[tuple[str, tuple[int, ...]]],
@@ -504,7 +515,20 @@ def _shape_problem(keys: list[tuple[str, tuple[int, ...]]], want: list[tuple[str
 def _check_model(answer, run, *, model: str):
     if isinstance(answer, type) and is_empty_function(getattr(answer, "forward", None)):
         raise NotAttempted
-    V, d, C = _MODEL_SIZES["vocab_size"], _MODEL_SIZES["embedding_dim"], _MODEL_SIZES["context_size"]
+    results = _check_build(answer, run, model, _MODEL_SIZES, NGRAM_CASES if model == "ngram" else CBOW_CASES)
+    if isinstance(results, str):
+        return results
+    other = _check_build(answer, run, model, _OTHER_SIZES, NGRAM_CASES_OTHER if model == "ngram" else CBOW_CASES_OTHER)
+    if isinstance(other, str):  # right for one size, wrong for another: a size is written into the class
+        return (f"built with vocab_size={_OTHER_SIZES['vocab_size']}, embedding_dim={_OTHER_SIZES['embedding_dim']}"
+                + (f", context_size={_OTHER_SIZES['context_size']}" if model == "ngram" else "")
+                + f": {other} (use the constructor's arguments, never fixed sizes)")
+    return results + other
+
+
+def _check_build(answer, run, model: str, sizes: dict[str, int], cases: list[Case]):
+    """Build the answer with `sizes`, fill its parameters, compare its outputs on `cases` (a message: wrong shape)."""
+    V, d, C = sizes["vocab_size"], sizes["embedding_dim"], sizes["context_size"]
     if model == "ngram":
         instance = run(answer, V, d, C, who="your class")
         want_keys = [("embedding", (V, d)), ("weight", (HIDDEN, C * d)), ("bias", (HIDDEN,)),
@@ -518,7 +542,7 @@ def _check_model(answer, run, *, model: str):
     if problem:
         return problem
     results = []
-    for case in NGRAM_CASES if model == "ngram" else CBOW_CASES:
+    for case in cases:
         (inputs,) = case.args
         outputs = _ngram_outputs(inputs, V, d, C) if model == "ngram" else _cbow_outputs(inputs, V, d)
         try:
