@@ -350,9 +350,10 @@ def test_clearing_after_backward_is_not_called_an_update_before_backward():
 def test_the_train_hints_are_true_for_a_loop_whose_steps_are_right(wrong):
     """The hints describe the loop the student was GIVEN and remind of epochs and lr: true for every failure."""
     TRAIN.reset()
-    first = TRAIN.check(wrong).hint
-    assert "The loop you were given missed one of these steps" in first
+    first, second = TRAIN.check(wrong).hint, TRAIN.check(wrong).hint
     assert "use the `epochs` and `lr` the caller passes" in first
+    assert "missed one of these steps" not in first  # the first hint does not list the bugs (review of 06)
+    assert "the loop you were given missed one of these steps" in second
     assert "one step is missing" not in " ".join(TRAIN.hints)
 
 
