@@ -273,7 +273,8 @@ fix_training_loop = Exercise(
         "the gradients, forward pass, loss, backward(), update), in that order, and use the `epochs` and `lr` the "
         "caller passes.",
         "the loop you were given missed one of these steps, had two in the wrong order, and kept tensors in its "
-        "list where plain numbers belong. Ask, for one step of your loop: what does `.grad` hold at the moment the update runs (what has added to it "
+        "list where plain numbers belong. Ask, for one step of your loop: what does `.grad` hold at the moment the "
+        "update runs (what has added to it "
         "since the last update, what has cleared it)? And what does each entry of your list keep alive?",
         "backward() adds to `.grad` rather than overwriting it, and the optimizer's update uses whatever `.grad` "
         "holds at that moment: so the old gradients must be cleared at the start of every step, and this step's "
