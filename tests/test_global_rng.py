@@ -32,6 +32,8 @@ EXAMPLES = {
     "data.synthetic.make_classification_data": lambda f, seed: f(8, torch.tensor([1.0, 2.0]), seed=seed),
     "data.synthetic.make_xor_data": lambda f, seed: f(8, seed=seed),
     "widgets.seeds.seeded_normals": lambda f, seed: f(seed, 5),
+    "data.tagging.grammar.generate_tagged_sentences": lambda f, seed: f(5, seed=seed),
+    "training.tagger.train_tagger": lambda f, seed: f([(["the", "dog"], ["DET", "NOUN"])], epochs=2, seed=seed),
 }
 SAYS_IT_SEEDS = re.compile(r"^\s*Seeds? (everything|the global)", flags=re.IGNORECASE | re.MULTILINE)
 

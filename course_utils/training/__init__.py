@@ -5,6 +5,7 @@ classifiers.py  bag-of-words and EmbeddingBag language classifiers on the shippe
 cbow.py         small CBOW word vectors
 faults.py       tiny runs with one classic bug each, to learn their gradient pictures
 surfaces.py     2-D loss surfaces and the paths torch's optimizers take on them
+tagger.py       a window part-of-speech tagger over feature embeddings (sum or concatenation)
 """
 from course_utils.training.loop import History, NonFiniteLossError, fit
 
