@@ -175,7 +175,7 @@ def plot_run(history: History, health: Health | None = None, title: str = "") ->
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {type_name(title)}")
     rows = 1 if health is None else 2
-    fig, grid = plt.subplots(rows, 2, figsize=(10, 3.4 * rows), squeeze=False)
+    fig, grid = plt.subplots(rows, 2, figsize=(10, 3.4 * rows), squeeze=False, layout="none")
     # placed by hand: a constrained layout costs more time than drawing the lines
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13 / rows, top=1 - 0.16 / rows, wspace=0.22,
                         hspace=0.45)

@@ -51,6 +51,32 @@ def test_setup_notebook_sets_matplotlib_defaults():
     setup_notebook()
     assert tuple(matplotlib.rcParams["figure.figsize"]) == (6.0, 3.6)
     assert matplotlib.rcParams["axes.grid"] is True
+    assert matplotlib.rcParams["figure.constrained_layout.use"] is True
+
+
+def test_setup_notebook_in_ipython_shows_figures_as_laid_out():
+    """In IPython the inline PNG formatter saves a Figure without bbox_inches="tight" (its second pass over
+    every text costs about half the drawing time); the constrained layout keeps the labels inside."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+    shell = InteractiveShell.instance()
+    try:
+        png = shell.display_formatter.formatters["image/png"]
+        setup_notebook()
+        printer = png.lookup_by_type(Figure)
+        assert printer.keywords["bbox_inches"] is None and printer.keywords["fmt"] == "png"
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots()
+        ax.set_ylabel("a long label on the left of the axes")
+        ax.set_xlabel("and one below them")
+        fig.canvas.draw()
+        inside = fig.get_tightbbox(fig.canvas.get_renderer())
+        assert inside.x0 >= 0 and inside.y0 >= 0  # nothing is cut off although nothing trims the margins
+        plt.close(fig)
+    finally:
+        InteractiveShell.clear_instance()
 
 
 def test_setup_notebook_returns_none_and_prints_nothing(capsys):

@@ -65,7 +65,7 @@ def show_mystery_runs() -> None:
     )
 
     runs = mystery_runs()
-    fig, grid = plt.subplots(len(runs), 4, figsize=(15, 2.7 * len(runs)))
+    fig, grid = plt.subplots(len(runs), 4, figsize=(15, 2.7 * len(runs)), layout="none")
     fig.subplots_adjust(left=0.05, right=0.99, bottom=0.04, top=0.97, wspace=0.28, hspace=0.55)  # no slow layout
     for row, (name, (history, health)) in zip(grid, runs.items(), strict=True):
         plot_losses(history, ax=row[0])
