@@ -421,6 +421,28 @@ class CBOWFirstWordOnly(CBOW):
         return F.log_softmax(self.linear(self.embeddings(inputs[:1])), dim=1)
 
 
+class CBOWBareParameters(nn.Module):  # the formula's A and b as bare parameters: right math, not checkable
+    def __init__(self, vocab_size, embedding_dim):
+        super().__init__()
+        self.embeddings = nn.Embedding(vocab_size, embedding_dim)
+        self.A = nn.Parameter(torch.randn(vocab_size, embedding_dim))
+        self.b = nn.Parameter(torch.zeros(vocab_size))
+
+    def forward(self, inputs):
+        return F.log_softmax(self.embeddings(inputs).sum(dim=0, keepdim=True) @ self.A.T + self.b, dim=1)
+
+
+class NGramBareParameters(NGram):  # the hidden layer's weights as bare parameters
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super().__init__(vocab_size, embedding_dim, context_size)
+        self.W1 = nn.Parameter(torch.randn(128, context_size * embedding_dim))
+        self.b1 = nn.Parameter(torch.zeros(128))
+        del self.linear1
+
+    def scores(self, inputs):
+        return self.linear2(F.relu(self.embeddings(inputs).view((1, -1)) @ self.W1.T + self.b1))
+
+
 NGRAM, CBOW_EX = nb07.ngram_model, nb07.cbow_model
 SUMMED = "as if the context vectors were summed or averaged: the N-gram model concatenates them"
 NO_LOG_SOFTMAX = "raw scores of the last linear layer"
@@ -453,6 +475,8 @@ MODEL_WRONG = [
     pytest.param(CBOW_EX, CBOWFlat, ("keep the batch dimension",), id="cbow-flat-output"),
     pytest.param(CBOW_EX, CBOWFirstWordOnly, ("the values are off",), id="cbow-first-word-only"),
     pytest.param(CBOW_EX, NGram, ("your class raised TypeError",), id="cbow-given-the-ngram-model"),
+    pytest.param(CBOW_EX, CBOWBareParameters, ("bare nn.Parameter tensors", "build it from nn.Embedding and nn.Linear layers"), id="cbow-bare-parameters"),
+    pytest.param(NGRAM, NGramBareParameters, ("bare nn.Parameter tensors", "build it from nn.Embedding and nn.Linear layers"), id="ngram-bare-parameters"),
 ]
 
 WRONG = [pytest.param(LOOKUP, *p.values, id=p.id) for p in LOOKUP_WRONG] + [

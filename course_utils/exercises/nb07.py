@@ -486,6 +486,12 @@ def _shape_problem(keys: list[tuple[str, tuple[int, ...]]], want: list[tuple[str
     weights = [shape for kind, shape in keys if kind == "weight"]
     if not keys:
         return "the model has no parameters: build the layers in __init__ (and call super().__init__() first)"
+    bare = sorted(shape for kind, shape in keys if kind == "param")
+    if bare:
+        return (f"the model has bare nn.Parameter tensors of shapes {bare}: build it from nn.Embedding and "
+                "nn.Linear layers, as the task says. The checker gives those layers fixed numbers and compares "
+                "your model with the tutorial's under the same numbers; it cannot tell what a bare parameter is for "
+                "(the math may well be right)")
     if (V, d) not in embedding:
         return (f"the model needs an nn.Embedding with one row of embedding_dim numbers per word "
                 f"(vocab_size x embedding_dim = {V} x {d}); its parameters have shapes {sorted(shapes)}")

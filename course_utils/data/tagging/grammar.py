@@ -7,8 +7,8 @@ Most words always have the same tag. Eight words do not, and for them the gramma
 **interaction**, like XOR: neither the word alone nor the previous word (or tag) alone decides the tag,
 only the pair does.
 
-- "fish", "watch", "ring", "park" behave as in English: NOUN after a determiner ("we see the fish today"),
-  VERB after a pronoun ("the dog sleeps and they fish today").
+- "fish", "watch", "ring", "park" behave as in English: NOUN after a determiner ("we see the fish soon"),
+  VERB after a pronoun ("the dog sleeps and they fish soon").
 - "wug", "dax", "blick", "tove" (made-up words, as in linguists' tests) follow the opposite rule of this
   invented grammar: VERB after a determiner, NOUN after a pronoun.
 
@@ -37,7 +37,7 @@ _VERBS_BASE = ("sleep", "run", "wait", "sing")      # intransitive, after an aux
 _VERBS_TRANS = ("see", "like", "find", "paint")     # transitive, after a pronoun
 _ADPS = ("in", "near", "behind")
 _AUXS = ("will", "can", "must")
-_ADVS = ("today", "again", "now", "here")
+_ADVS = ("soon", "again", "now", "here")
 _CCONJS = ("and", "but")
 _LIKE_ENGLISH = ("fish", "watch", "ring", "park")   # NOUN after DET, VERB after PRON
 _REVERSED = ("wug", "dax", "blick", "tove")         # VERB after DET, NOUN after PRON
@@ -62,7 +62,7 @@ def _sentence(rng: random.Random) -> Tagged:
     """One sentence from one of the five templates (the last two hold an ambiguous word)."""
     pick = rng.choice
     template = rng.randrange(5)
-    if template == 0:  # the old dog sleeps today .
+    if template == 0:  # the old dog sleeps soon .
         return [(pick(_DETS), "DET"), *_maybe(rng, [(pick(_ADJS), "ADJ")]), (pick(_NOUNS), "NOUN"),
                 (pick(_VERBS_3SG), "VERB"), *_maybe(rng, [(pick(_ADVS), "ADV")]), (".", "PUNCT")]
     if template == 1:  # we like the small boat near the river .
@@ -74,10 +74,10 @@ def _sentence(rng: random.Random) -> Tagged:
                 *_maybe(rng, [(pick(_ADVS), "ADV")]), (".", "PUNCT")]
     word = pick((*_LIKE_ENGLISH, *_REVERSED))
     after_det, after_pron = AMBIGUOUS_WORDS[word]
-    if template == 3:  # we see the fish today .   /   we see the wug today .  (wug: VERB)
+    if template == 3:  # we see the fish soon .   /   we see the wug soon .  (wug: VERB)
         return [(pick(_PRONS), "PRON"), (pick(_VERBS_TRANS), "VERB"), (pick(_DETS), "DET"), (word, after_det),
                 (pick(_ADVS), "ADV"), (".", "PUNCT")]
-    # the dog sleeps and they fish today .   /   the cat runs but we wug now .  (wug: NOUN)
+    # the dog sleeps and they fish soon .   /   the cat runs but we wug now .  (wug: NOUN)
     return [(pick(_DETS), "DET"), (pick(_NOUNS), "NOUN"), (pick(_VERBS_3SG), "VERB"), (pick(_CCONJS), "CCONJ"),
             (pick(_PRONS), "PRON"), (word, after_pron), (pick(_ADVS), "ADV"), (".", "PUNCT")]
 
