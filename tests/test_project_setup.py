@@ -80,7 +80,7 @@ def test_dev_lock_agrees_with_runtime_lock():
 
 
 # Import name -> distribution name, where they differ.
-DISTRIBUTIONS = {"PIL": "pillow", "playwright": "playwright"}
+DISTRIBUTIONS = {"PIL": "pillow", "playwright": "playwright", "matplotlib_inline": "matplotlib-inline"}
 FIRST_PARTY = {"course_utils", "tools", "lab", "run", "widget_latency", "bow_throughput", "check_python", "conftest"}
 
 
