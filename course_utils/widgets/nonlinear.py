@@ -70,19 +70,22 @@ class NonlinearityWidget(PlotWidget):
             left.set_xlabel("z")
             left.set_xlim(-X_RANGE, X_RANGE)
             left.set_ylim(-0.2, 1.15)  # gelu and silu dip below 0
-            (self._grad,) = left.plot([], [], color="tab:orange", lw=2, label="f'(z) (autograd)")
+            (self._grad,) = left.plot([], [], color="tab:orange", lw=2, label="f'(z) (autograd)", animated=True)
             (self._density,) = left.plot([], [], color="tab:blue", lw=1, label="density of z (peak = 1)", animated=True)
-            left.legend(loc="upper left", fontsize=7)
+            left.legend(loc="upper left", fontsize=7).set_animated(True)  # drawn after (over) the lines
             right.set_xscale("log")
             right.set_xlabel("input std s")
             right.set_ylim(0, 1.05)
-            (self._curve,) = right.plot([], [], color="tab:orange", lw=2, label="E[f'(z)]")
-            (self._rms_curve,) = right.plot([], [], "--", color="tab:purple", lw=1.5, label="sqrt(E[f'(z)²])")
+            (self._curve,) = right.plot([], [], color="tab:orange", lw=2, label="E[f'(z)]", animated=True)
+            (self._rms_curve,) = right.plot([], [], "--", color="tab:purple", lw=1.5, label="sqrt(E[f'(z)²])",
+                                            animated=True)
             (self._dot,) = right.plot([], [], "o", color="black", ms=6, animated=True)
             (self._rms_dot,) = right.plot([], [], "o", color="tab:purple", ms=4, animated=True)
-            right.legend(loc="upper right", fontsize=7)
-            left.title.set_animated(True)  # it names s
-            # Animated: what moves with s (drawn over a cached picture of the rest, see background_key).
+            right.legend(loc="upper right", fontsize=7).set_animated(True)
+            left.title.set_animated(True)  # they name the function and s
+            right.title.set_animated(True)
+            # Animated: every line and text that a control changes, drawn over a cached picture of the axes
+            # (PlotWidget.render_png): no control changes the static part, so it is drawn once.
         left, right = figure.axes
         z = data["z"].numpy()
         self._grad.set_data(z, data["grad"].numpy())
@@ -94,10 +97,6 @@ class NonlinearityWidget(PlotWidget):
         right.set_xlim(data["scales"][0] / 1.3, data["scales"][-1] * 1.3)  # room for the whole dot at both ends
         left.set_title(f"{data['function']}'(z), z ~ N(0, {data['scale']:.3g}²)", fontsize=9)
         right.set_title(f"gradient factor of {data['function']}: mean and root mean square", fontsize=9)
-
-    def background_key(self, data: dict[str, Any]) -> Any:
-        """Only the function changes the static part: moving s redraws the density, the dots and a title."""
-        return data["function"]
 
     def describe(self, data: dict[str, Any]) -> str:
         return (f"{data['function']}: E[f'(z)] = {data['mean_grad']:.3f}, sqrt(E[f'(z)²]) = {data['rms_grad']:.3f} "
