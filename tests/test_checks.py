@@ -472,6 +472,31 @@ def test_forward_mode_autograd_is_caught_when_torch_func_is_forbidden():
     assert torch.func.jacfwd(torch.sin)(torch.zeros(1)).item() == 1.0
 
 
+def test_forbidding_backward_stops_every_backward_pass_whatever_starts_it():
+    from torch.autograd import Variable
+
+    from course_utils.checks.guards import AUTOGRAD, BACKWARD_PASS, forbid
+
+    def by_the_engine(x):
+        x = x.detach().requires_grad_()
+        loss = (x * x).sum()
+        return Variable._execution_engine.run_backward((loss,), (torch.ones(()),), False, False, (x,), False)[0]
+
+    def quietly(x):  # the refusal is caught: the call is still recorded
+        try:
+            return by_the_engine(x)
+        except Exception:
+            return 2 * x
+
+    for answer in (by_the_engine, quietly):
+        with pytest.raises(StudentError, match=f"^{BACKWARD_PASS} is not allowed in this exercise: no autograd"):
+            call_student(answer, torch.ones(2), forbidden=AUTOGRAD, rule="no autograd")
+    with forbid(["torch.autograd.grad"], "no autograd.grad") as called:  # backward itself is not forbidden here
+        assert by_the_engine(torch.ones(2)).tolist() == [2.0, 2.0]
+    assert called == []
+    assert by_the_engine(torch.ones(2)).tolist() == [2.0, 2.0]  # and nothing is left behind
+
+
 def test_the_in_place_message_fits_the_kind_of_input():
     with pytest.raises(StudentError, match=r"changed its input `words` in place\. The caller's list changes"):
         call_student(lambda words: words.sort(), ["b", "a"])

@@ -472,7 +472,24 @@ def _sg_by_aten_dual(s, t, eps):  # the aten operators themselves: only the leve
         torch._C._exit_dual_level(level=level)
 
 
+def _sg_by_the_engine(s, t, eps):  # the autograd engine itself, by none of the forbidden names
+    from torch.autograd import Variable
+
+    z = s.detach().clone().requires_grad_()
+    loss = _sg_loss(t, eps)(z)
+    return Variable._execution_engine.run_backward((loss,), (torch.ones_like(loss),), False, False, (z,), False)[0]
+
+
+def _sg_by_the_engine_quietly(s, t, eps):  # ... and hiding the refusal: the formula only if the engine fails
+    try:
+        return _sg_by_the_engine(s, t, eps)
+    except Exception:
+        return _sg_solution(s, t, eps)
+
+
 SG_AUTOGRAD = [  # each is right (test_smoothed_gradient_autograd_answers_are_right), and forbidden
+    (_sg_by_the_engine, "the autograd engine's backward pass is not allowed in this exercise: derive the gradient"),
+    (_sg_by_the_engine_quietly, "the autograd engine's backward pass is not allowed in this exercise"),
     (lambda s, t, eps: torch.func.jacfwd(_sg_loss(t, eps))(s),
      "`torch.func.jacfwd` is not allowed in this exercise: derive the gradient and compute it from its formula: no "
      "autograd in any form, reverse or forward mode"),

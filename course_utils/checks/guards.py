@@ -20,7 +20,7 @@ import importlib.util
 import inspect
 import types
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import torch
@@ -78,6 +78,24 @@ class _ForbidTorch(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
+BACKWARD_PASS = "the autograd engine's backward pass"  # how a backward pass is named when `forbid` stops one
+
+
+class _ForbidBackwardPass(TorchDispatchMode):
+    """Raise ForbiddenCall for any operation that the autograd engine runs in a backward pass, however the pass
+    was started: Tensor.backward, torch.autograd.grad, the engine's own run_backward, torch.func's reverse mode."""
+
+    def __init__(self, rule: str, record: list[str]) -> None:
+        super().__init__()
+        self.rule, self.record = rule, record
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        if torch._C._current_graph_task_id() != -1:  # -1 outside a backward pass
+            self.record.append(BACKWARD_PASS)
+            raise ForbiddenCall(f"{BACKWARD_PASS} is not allowed in this exercise: {self.rule}")
+        return func(*args, **(kwargs or {}))
+
+
 @contextmanager
 def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list[str]]:
     """While active, calling any of `names` raises ForbiddenCall; yields the list of names called.
@@ -85,6 +103,7 @@ def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list
     names:  dotted names of the functions the task forbids
     rule:   the task's rule in words, e.g. "the task is to write log_softmax yourself"
     answer: the student's function: globals of its module that hold a forbidden function are covered too
+    When `names` holds "torch.autograd.backward", every backward pass is stopped, whatever started it.
     """
     called: list[str] = []
     if not names:
@@ -132,7 +151,9 @@ def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list
                 ns[attr] = stand_in(name)
             else:
                 setattr(ns, attr, stand_in(name))
-        with _ForbidTorch(torch_funcs, rule, called):
+        with _ForbidTorch(torch_funcs, rule, called), ExitStack() as stack:
+            if "torch.autograd.backward" in objects:
+                stack.enter_context(_ForbidBackwardPass(rule, called))
             yield called
     finally:
         for ns, attr, orig, _ in reversed(patches):
@@ -399,7 +420,8 @@ def call_student(
     except Exception as exc:  # a student's error is feedback, not a crash
         raise StudentError(f"{who} raised {type(exc).__name__}: {exc}") from None
     if called:
-        raise StudentError(f"`{called[0]}` is not allowed in this exercise: {rule}")
+        shown = called[0] if called[0] == BACKWARD_PASS else f"`{called[0]}`"
+        raise StudentError(f"{shown} is not allowed in this exercise: {rule}")
     if before is not None and not modifies_inputs:
         for (label, old), (_, new) in zip(
             _argument_names(fn, *before), _argument_names(fn, args, kwargs), strict=False
