@@ -30,8 +30,10 @@ def test_changing_a_control_changes_data_picture_and_readout():
 def test_initial_values_and_bad_arguments():
     vectors, vocab = _setup()
     assert NeighboursWidget(vectors, vocab, k=3).data["neighbours"].__len__() == 3
-    with pytest.raises(ValueError, match="'zebra'"):
+    with pytest.raises(ValueError, match="'zebra', which is not in the vocabulary"):
         NeighboursWidget(vectors, vocab, words=["zebra"])
+    with pytest.raises(ValueError, match="'<unk>', the stand-in for every unknown word"):
+        NeighboursWidget(vectors, vocab, words=["<unk>"])
     with pytest.raises(ValueError, match="one row per word"):
         NeighboursWidget(vectors[:5], vocab)
     with pytest.raises(TypeError, match="vocab"):

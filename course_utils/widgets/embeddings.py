@@ -43,7 +43,10 @@ class NeighboursWidget(PlotWidget):
         if not words:
             raise ValueError("words is empty: offer at least one word")
         for word in words:
-            if word not in vocab or word == list(vocab)[0]:
+            if word == list(vocab)[0]:
+                raise ValueError(f"words contains {word!r}, the stand-in for every unknown word: its vector is not "
+                                 "a word's, so it is not offered")
+            if word not in vocab:
                 raise ValueError(f"words contains {word!r}, which is not in the vocabulary")
         self.vectors, self.vocab, self.words = vectors.detach(), vocab, words
         self.points = project_2d(self.vectors)  # computed once: the map does not change
