@@ -487,7 +487,13 @@ def _sg_by_the_engine_quietly(s, t, eps):  # ... and hiding the refusal: the for
         return _sg_solution(s, t, eps)
 
 
+def _sg_by_a_graph_node(s, t, eps):  # a node of the graph, called by hand: autograd's own gradient kernel
+    z = s.detach().requires_grad_()
+    return F.log_softmax(z, dim=1).grad_fn(-_smooth(F.one_hot(t, s.shape[1]).to(s.dtype), eps) / s.shape[0])
+
+
 SG_AUTOGRAD = [  # each is right (test_smoothed_gradient_autograd_answers_are_right), and forbidden
+    (_sg_by_a_graph_node, "the autograd engine's backward pass is not allowed in this exercise"),
     (_sg_by_the_engine, "the autograd engine's backward pass is not allowed in this exercise: derive the gradient"),
     (_sg_by_the_engine_quietly, "the autograd engine's backward pass is not allowed in this exercise"),
     (lambda s, t, eps: torch.func.jacfwd(_sg_loss(t, eps))(s),

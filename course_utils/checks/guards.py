@@ -81,16 +81,24 @@ class _ForbidTorch(TorchFunctionMode):
 BACKWARD_PASS = "the autograd engine's backward pass"  # how a backward pass is named when `forbid` stops one
 
 
+_GRADIENT_KERNELS = ("_make_dual", "_unpack_dual")  # forward mode's operators; backward ones end in _backward(_data)
+
+
 class _ForbidBackwardPass(TorchDispatchMode):
     """Raise ForbiddenCall for any operation that the autograd engine runs in a backward pass, however the pass
-    was started: Tensor.backward, torch.autograd.grad, the engine's own run_backward, torch.func's reverse mode."""
+    was started (Tensor.backward, torch.autograd.grad, the engine's own run_backward, torch.func's reverse mode),
+    and for autograd's own gradient operators called directly (a graph node's grad_fn(...), aten's *_backward
+    kernels, aten's dual-number operators). It guards the calling thread only: code that starts a thread or
+    removes the dispatch modes is beyond a guard in the same process."""
 
     def __init__(self, rule: str, record: list[str]) -> None:
         super().__init__()
         self.rule, self.record = rule, record
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        if torch._C._current_graph_task_id() != -1:  # -1 outside a backward pass
+        name = func.overloadpacket.__name__
+        if (torch._C._current_graph_task_id() != -1  # -1 outside a backward pass
+                or name.endswith(("_backward", "_backward_data")) or name in _GRADIENT_KERNELS):
             self.record.append(BACKWARD_PASS)
             raise ForbiddenCall(f"{BACKWARD_PASS} is not allowed in this exercise: {self.rule}")
         return func(*args, **(kwargs or {}))

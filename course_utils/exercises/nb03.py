@@ -514,10 +514,11 @@ smoothed_gradient = Exercise(
     hints=[
         "Write one example's loss with a target distribution t: -sum_k t_k log softmax(x)_k = -sum_k t_k x_k + "
         "(sum_k t_k) log sum_j exp(x_j), and differentiate it as in section 7. What is sum_k t_k?",
-        "The smoothed target gives every class eps / C and the correct class (1 - eps) more; the gradient of one "
-        "example is its probabilities minus its target, and the loss is a mean over the N examples.",
-        "Compare with section 7 at eps = 0: your function must give the same gradient there. Check the shapes: "
-        "the result has the shape of the scores, (N, C), and the softmax runs along dimension 1.",
+        "A target distribution sums to 1, so the log-sum-exp term differentiates exactly as in section 7; only "
+        "the term -sum_k t_k x_k is new. And the loss is a mean over the N examples.",
+        "The gradient of one example is its probabilities minus its smoothed target. Compare with section 7 at "
+        "eps = 0: your function must give the same gradient there. Check the shapes: the result has the shape of "
+        "the scores, (N, C), and the softmax runs along dimension 1.",
     ],
 )
 
