@@ -20,7 +20,7 @@ import importlib.util
 import inspect
 import types
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import torch
@@ -159,9 +159,8 @@ def forbid(names: Sequence[str], rule: str, answer: Any = None) -> Iterator[list
                 ns[attr] = stand_in(name)
             else:
                 setattr(ns, attr, stand_in(name))
-        with _ForbidTorch(torch_funcs, rule, called), ExitStack() as stack:
-            if "torch.autograd.backward" in objects:
-                stack.enter_context(_ForbidBackwardPass(rule, called))
+        backward = _ForbidBackwardPass(rule, called) if "torch.autograd.backward" in objects else nullcontext()
+        with _ForbidTorch(torch_funcs, rule, called), backward:
             yield called
     finally:
         for ns, attr, orig, _ in reversed(patches):

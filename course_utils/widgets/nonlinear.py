@@ -66,6 +66,8 @@ class NonlinearityWidget(PlotWidget):
 
     def draw(self, figure: Figure, data: dict[str, Any]) -> None:
         if not figure.axes:
+            # Animated: every line and text that a control changes, drawn over a cached picture of the axes
+            # (PlotWidget.render_png): no control changes the static part, so it is drawn once.
             left, right = figure.subplots(1, 2)
             left.set_xlabel("z")
             left.set_xlim(-X_RANGE, X_RANGE)
@@ -84,8 +86,6 @@ class NonlinearityWidget(PlotWidget):
             right.legend(loc="upper right", fontsize=7).set_animated(True)
             left.title.set_animated(True)  # they name the function and s
             right.title.set_animated(True)
-            # Animated: every line and text that a control changes, drawn over a cached picture of the axes
-            # (PlotWidget.render_png): no control changes the static part, so it is drawn once.
         left, right = figure.axes
         z = data["z"].numpy()
         self._grad.set_data(z, data["grad"].numpy())
