@@ -27,6 +27,8 @@ def setup_notebook(seed: int = 0) -> None:
     - matplotlib figures are small, PNG, with a light grid, laid out by matplotlib's constrained layout
       and, in a notebook, saved as laid out: without the inline backend's default bbox_inches="tight",
       which measures every text of a figure once more before saving it (about half of the drawing time).
+      A figure placed by hand with fig.subplots_adjust(...) needs plt.subplots(..., layout="none"): under the
+      constrained layout, subplots_adjust only warns and changes nothing.
     """
     require_int(seed, "seed", minimum=0)
     random.seed(seed)
